@@ -1,0 +1,68 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { Logger } from 'drizzle-orm/logger';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or an open transaction: services accept both. */
+export type Queryable = Db | Tx;
+
+export interface Database {
+  db: Db;
+  driver: 'pg' | 'pglite';
+  close(): Promise<void>;
+  /** The raw pool (PostgreSQL) or PGlite instance, for src/db and src/realtime only. */
+  raw: { kind: 'pg'; pool: pg.Pool; url: string } | { kind: 'pglite'; client: PGlite };
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; when absent, PGlite is used. */
+  url?: string;
+  /** PGlite data folder, or undefined for an in-memory database. */
+  dataDir?: string;
+  /** PGlite: start from a dump made by `dumpDataDir()` instead of an empty cluster. */
+  loadDataDir?: Blob | File;
+  poolSize?: number;
+  /** Called with every SQL statement; used by tests and benchmarks to count statements. */
+  onQuery?: (query: string, params: unknown[]) => void;
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  const logger: Logger | undefined = options.onQuery
+    ? { logQuery: (query, params) => options.onQuery!(query, params) }
+    : undefined;
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its connection (server restart) must not crash the process.
+    pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
+    return {
+      db,
+      driver: 'pg',
+      raw: { kind: 'pg', pool, url: options.url },
+      close: () => pool.end(),
+    };
+  }
+  const client = new PGlite({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+  });
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema, logger }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    raw: { kind: 'pglite', client },
+    close: () => client.close(),
+  };
+}

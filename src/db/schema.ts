@@ -1,0 +1,432 @@
+import { relations, sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// Millisecond precision keeps timestamps identical after a round trip through a JS Date,
+// which keyset cursors built from them rely on.
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const id = () => uuid('id').primaryKey().defaultRandom();
+
+export const regionLevel = pgEnum('region_level', ['PROVINCE', 'DISTRICT', 'SUBDISTRICT', 'VILLAGE']);
+export const organisationKind = pgEnum('organisation_kind', [
+  'CIVIL_SOCIETY',
+  'DISTRICT_GOVERNMENT',
+  'VILLAGE_GOVERNMENT',
+  'PROGRAM_OPERATOR',
+  'DONOR',
+  'COMMUNITY_GROUP',
+  'OTHER',
+]);
+export const organisationRole = pgEnum('organisation_role', ['ADMIN', 'MEMBER']);
+export const circleVisibility = pgEnum('circle_visibility', ['PUBLIC', 'MEMBERS_ONLY']);
+export const circleStatus = pgEnum('circle_status', ['ACTIVE', 'ARCHIVED']);
+export const circleRole = pgEnum('circle_role', ['COORDINATOR', 'FACILITATOR', 'PARTICIPANT']);
+export const reactionContent = pgEnum('reaction_content', ['THUMBS_UP', 'HEART', 'CELEBRATE', 'THINKING', 'EYES']);
+export const resourceKind = pgEnum('resource_kind', [
+  'DOCUMENT',
+  'LINK',
+  'TEMPLATE',
+  'DATASET',
+  'VIDEO',
+  'TRAINING_MATERIAL',
+  'REGULATION',
+]);
+export const activityKind = pgEnum('activity_kind', [
+  'THREAD_CREATED',
+  'THREAD_UPDATED',
+  'POST_CREATED',
+  'POST_UPDATED',
+  'POST_DELETED',
+  'REACTION_ADDED',
+  'RESOURCE_SHARED',
+  'MEMBER_JOINED',
+  'MEMBER_LEFT',
+  'MEMBER_ROLE_CHANGED',
+  'CIRCLE_UPDATED',
+]);
+
+const sdgGoalCheck = (name: string, column: { name: string }) =>
+  check(name, sql`${sql.identifier(column.name)} between 1 and 18`);
+
+export const regions = pgTable(
+  'regions',
+  {
+    id: id(),
+    parentId: uuid('parent_id').references((): any => regions.id, { onDelete: 'cascade' }),
+    level: regionLevel('level').notNull(),
+    name: text('name').notNull(),
+    code: text('code').unique(),
+  },
+  (t) => [index('regions_parent_id_idx').on(t.parentId, t.name), index('regions_level_idx').on(t.level, t.name)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: id(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    kind: organisationKind('kind').notNull(),
+    description: text('description'),
+    regionId: uuid('region_id').references(() => regions.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('organisations_name_idx').on(t.name, t.id),
+    index('organisations_kind_idx').on(t.kind, t.name, t.id),
+    index('organisations_region_id_idx').on(t.regionId),
+  ],
+);
+
+export const organisationMembers = pgTable(
+  'organisation_members',
+  {
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: organisationRole('role').notNull(),
+    joinedAt: ts('joined_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.userId] }),
+    index('organisation_members_user_id_idx').on(t.userId),
+    index('organisation_members_page_idx').on(t.organisationId, t.joinedAt, t.userId),
+  ],
+);
+
+export const circles = pgTable(
+  'circles',
+  {
+    id: id(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description'),
+    visibility: circleVisibility('visibility').notNull(),
+    status: circleStatus('status').notNull().default('ACTIVE'),
+    regionId: uuid('region_id').references(() => regions.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('circles_name_idx').on(t.name, t.id),
+    index('circles_region_id_idx').on(t.regionId),
+    index('circles_visibility_idx').on(t.visibility),
+  ],
+);
+
+export const circleOrganisations = pgTable(
+  'circle_organisations',
+  {
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    addedAt: ts('added_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.circleId, t.organisationId] }),
+    index('circle_organisations_organisation_id_idx').on(t.organisationId, t.circleId),
+  ],
+);
+
+export const circleMembers = pgTable(
+  'circle_members',
+  {
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: circleRole('role').notNull(),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    joinedAt: ts('joined_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.circleId, t.userId] }),
+    index('circle_members_user_id_idx').on(t.userId, t.joinedAt, t.circleId),
+    index('circle_members_page_idx').on(t.circleId, t.joinedAt, t.userId),
+    index('circle_members_organisation_id_idx').on(t.organisationId),
+  ],
+);
+
+export const circleSdgGoals = pgTable(
+  'circle_sdg_goals',
+  {
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    goal: smallint('goal').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.circleId, t.goal] }),
+    index('circle_sdg_goals_goal_idx').on(t.goal, t.circleId),
+    sdgGoalCheck('circle_sdg_goals_goal_check', t.goal),
+  ],
+);
+
+export const threads = pgTable(
+  'threads',
+  {
+    id: id(),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    isPinned: boolean('is_pinned').notNull().default(false),
+    isLocked: boolean('is_locked').notNull().default(false),
+    // Kept in the same transaction as every post write so a feed needs no count query.
+    postCount: bigint('post_count', { mode: 'number' }).notNull().default(0),
+    lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('threads_circle_last_activity_idx').on(t.circleId, t.lastActivityAt.desc(), t.id.desc()),
+    index('threads_circle_created_idx').on(t.circleId, t.createdAt, t.id),
+    index('threads_author_id_idx').on(t.authorId),
+  ],
+);
+
+export const threadSdgGoals = pgTable(
+  'thread_sdg_goals',
+  {
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    goal: smallint('goal').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.threadId, t.goal] }),
+    index('thread_sdg_goals_goal_idx').on(t.goal, t.threadId),
+    sdgGoalCheck('thread_sdg_goals_goal_check', t.goal),
+  ],
+);
+
+export const posts = pgTable(
+  'posts',
+  {
+    id: id(),
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    replyToId: uuid('reply_to_id').references((): any => posts.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    editedAt: ts('edited_at'),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    index('posts_thread_created_idx').on(t.threadId, t.createdAt, t.id),
+    index('posts_reply_to_created_idx').on(t.replyToId, t.createdAt, t.id),
+    index('posts_author_id_idx').on(t.authorId),
+  ],
+);
+
+export const reactions = pgTable(
+  'reactions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // Exactly one of thread_id and post_id is set: a reaction is on a thread or on a post.
+    threadId: uuid('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
+    postId: uuid('post_id').references(() => posts.id, { onDelete: 'cascade' }),
+    content: reactionContent('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('reactions_subject_user_content_key').on(t.threadId, t.postId, t.userId, t.content).nullsNotDistinct(),
+    index('reactions_post_id_idx').on(t.postId),
+    index('reactions_user_id_idx').on(t.userId),
+    check('reactions_one_subject_check', sql`num_nonnulls(${t.threadId}, ${t.postId}) = 1`),
+  ],
+);
+
+export const resources = pgTable(
+  'resources',
+  {
+    id: id(),
+    title: text('title').notNull(),
+    description: text('description'),
+    kind: resourceKind('kind').notNull(),
+    url: text('url').notNull(),
+    language: text('language').notNull().default('id'),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    sharedById: uuid('shared_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('resources_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('resources_organisation_id_idx').on(t.organisationId),
+    index('resources_shared_by_id_idx').on(t.sharedById),
+  ],
+);
+
+export const resourceCircles = pgTable(
+  'resource_circles',
+  {
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    sharedAt: ts('shared_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.resourceId, t.circleId] }),
+    index('resource_circles_circle_idx').on(t.circleId, t.sharedAt, t.resourceId),
+  ],
+);
+
+export const resourceSdgGoals = pgTable(
+  'resource_sdg_goals',
+  {
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    goal: smallint('goal').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.resourceId, t.goal] }),
+    index('resource_sdg_goals_goal_idx').on(t.goal, t.resourceId),
+    sdgGoalCheck('resource_sdg_goals_goal_check', t.goal),
+  ],
+);
+
+/**
+ * The durable activity log. `id` is the cursor: appends are serialised by a transaction-level
+ * advisory lock taken just before the insert, so ids are handed out in commit order.
+ */
+export const activity = pgTable(
+  'activity',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    kind: activityKind('kind').notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    threadId: uuid('thread_id').references(() => threads.id, { onDelete: 'set null' }),
+    postId: uuid('post_id').references(() => posts.id, { onDelete: 'set null' }),
+    resourceId: uuid('resource_id').references(() => resources.id, { onDelete: 'set null' }),
+    // Membership activities keep a snapshot: the membership row is gone after MEMBER_LEFT.
+    memberUserId: uuid('member_user_id').references(() => users.id, { onDelete: 'set null' }),
+    memberRole: circleRole('member_role'),
+    memberOrganisationId: uuid('member_organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    occurredAt: ts('occurred_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('activity_circle_id_idx').on(t.circleId, t.id),
+    index('activity_thread_id_idx').on(t.threadId, t.id),
+    index('activity_actor_id_idx').on(t.actorId),
+    index('activity_post_id_idx').on(t.postId),
+    index('activity_resource_id_idx').on(t.resourceId),
+    index('activity_member_user_id_idx').on(t.memberUserId),
+    index('activity_member_organisation_id_idx').on(t.memberOrganisationId),
+  ],
+);
+
+export const circleReads = pgTable(
+  'circle_reads',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    lastReadCursor: bigint('last_read_cursor', { mode: 'bigint' }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.circleId] }), index('circle_reads_circle_id_idx').on(t.circleId)],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientMutationId: text('client_mutation_id').notNull(),
+    mutation: text('mutation').notNull(),
+    resultId: uuid('result_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientMutationId] })],
+);
+
+export const threadsRelations = relations(threads, ({ one, many }) => ({
+  circle: one(circles, { fields: [threads.circleId], references: [circles.id] }),
+  posts: many(posts),
+}));
+export const postsRelations = relations(posts, ({ one }) => ({
+  thread: one(threads, { fields: [posts.threadId], references: [threads.id] }),
+}));
+export const circlesRelations = relations(circles, ({ many }) => ({
+  threads: many(threads),
+  members: many(circleMembers),
+}));
+export const circleMembersRelations = relations(circleMembers, ({ one }) => ({
+  circle: one(circles, { fields: [circleMembers.circleId], references: [circles.id] }),
+}));
+
+export type UserRow = typeof users.$inferSelect;
+export type OrganisationRow = typeof organisations.$inferSelect;
+export type OrganisationMemberRow = typeof organisationMembers.$inferSelect;
+export type CircleRow = typeof circles.$inferSelect;
+export type CircleMemberRow = typeof circleMembers.$inferSelect;
+export type ThreadRow = typeof threads.$inferSelect;
+export type PostRow = typeof posts.$inferSelect;
+export type ResourceRow = typeof resources.$inferSelect;
+export type RegionRow = typeof regions.$inferSelect;
+export type ActivityRow = typeof activity.$inferSelect;

@@ -1,0 +1,66 @@
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** Base of every error the hub means to show a client; anything else is masked. */
+export class HubError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export class UnauthenticatedError extends HubError {
+  constructor(message = 'Sign in first: send Authorization: Bearer <token>.') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends HubError {
+  constructor(message = 'You may not do this.') {
+    super('FORBIDDEN', message);
+  }
+}
+
+/** Also what a viewer gets for something they may not see, so its existence does not leak. */
+export class NotFoundError extends HubError {
+  constructor(what: string, field?: string) {
+    super('NOT_FOUND', `${what} not found.`, field ? { field } : {});
+  }
+}
+
+export class BadInputError extends HubError {
+  constructor(field: string, message: string) {
+    super('BAD_USER_INPUT', `${field}: ${message}`, { field });
+  }
+}
+
+export class ConflictError extends HubError {
+  constructor(message: string, field?: string) {
+    super('CONFLICT', message, field ? { field } : {});
+  }
+}
+
+export class RateLimitedError extends HubError {
+  constructor(message = 'Too many requests; slow down and retry shortly.') {
+    super('RATE_LIMITED', message);
+  }
+}
+
+/** SQLSTATE of a driver error, which drizzle wraps in `cause`. */
+export function sqlState(err: unknown): string | undefined {
+  let e: any = err;
+  for (let i = 0; e && i < 4; i++, e = e.cause) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { activity, type ActivityRow } from '../db/schema.js';
+import type { Tx } from '../db/client.js';
+
+export type ActivityKind = ActivityRow['kind'];
+export type NewActivity = Omit<typeof activity.$inferInsert, 'id'>;
+
+/** Channel of the NOTIFY sent with every append; the payload is the newest cursor only. */
+export const ACTIVITY_CHANNEL = 'hub_activity';
+
+// Any fixed number, used for nothing else.
+const APPEND_LOCK = 7_426_002;
+
+/**
+ * Appends activity rows as the last step of a write's transaction.
+ *
+ * A sequence hands out ids at insert time, not commit time, so without care a transaction can
+ * commit id 7 after id 8 was already delivered and a subscriber resuming "after 8" would never
+ * see 7. The transaction-level advisory lock serialises appends until commit: whoever holds it
+ * takes the next id and commits before anyone else can take one, so cursor order is commit order.
+ * Call this last in the transaction so the lock is held only for the commit itself.
+ */
+export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[]): Promise<ActivityRow[]> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (list.length === 0) return [];
+  await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK})`);
+  const rows = await tx.insert(activity).values(list).returning();
+  await tx.execute(sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`);
+  return rows;
+}

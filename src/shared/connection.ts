@@ -1,0 +1,212 @@
+import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { BadInputError } from '../errors.js';
+import type { Queryable } from '../db/client.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** `first` as a LIMIT: defaults to 20, anything outside 1..100 is refused rather than clamped. */
+export function pageSize(first: number | null | undefined): number {
+  if (first == null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new BadInputError('first', `must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  return first;
+}
+
+type KeyType = 'date' | 'text' | 'uuid' | 'bigint' | 'int' | 'bool';
+
+/** One column of a list's order. The last key of every list is unique, so pages never overlap. */
+export interface SortKey {
+  column: PgColumn;
+  /** Property of the row holding this column's value. */
+  field: string;
+  type: KeyType;
+  desc?: boolean;
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(
+    JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : v))),
+  ).toString('base64url');
+}
+
+export function cursorOf(row: Record<string, unknown>, keys: SortKey[]): string {
+  return encodeCursor(keys.map((k) => row[k.field]));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function decodeCursor(cursor: string, keys: SortKey[], field = 'after'): unknown[] {
+  const invalid = () => new BadInputError(field, 'is not a cursor of this list');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(raw) || raw.length !== keys.length) throw invalid();
+  return raw.map((value, i) => {
+    switch (keys[i].type) {
+      case 'date': {
+        const d = typeof value === 'string' ? new Date(value) : null;
+        if (!d || Number.isNaN(d.getTime())) throw invalid();
+        return d;
+      }
+      case 'uuid':
+        if (typeof value !== 'string' || !UUID.test(value)) throw invalid();
+        return value;
+      case 'text':
+        if (typeof value !== 'string') throw invalid();
+        return value;
+      case 'bigint':
+        if (typeof value !== 'string' || !/^[0-9]{1,19}$/.test(value)) throw invalid();
+        return BigInt(value);
+      case 'int':
+        if (!Number.isInteger(value)) throw invalid();
+        return value;
+      case 'bool':
+        if (typeof value !== 'boolean') throw invalid();
+        return value;
+    }
+  });
+}
+
+/** Rows strictly after `values` in the order of `keys`. */
+export function keysetAfter(keys: SortKey[], values: unknown[]): SQL {
+  // (a > x) or (a = x and b > y) or ...; each branch can use the list's index.
+  const branches: SQL[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const parts: SQL[] = [];
+    for (let j = 0; j < i; j++) parts.push(eq(keys[j].column, values[j]));
+    parts.push(keys[i].desc ? lt(keys[i].column, values[i]) : gt(keys[i].column, values[i]));
+    branches.push(and(...parts)!);
+  }
+  return or(...branches)!;
+}
+
+export function orderOf(keys: SortKey[]): SQL[] {
+  return keys.map((k) => (k.desc ? desc(k.column) : asc(k.column)));
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  readonly totalCount: Promise<number>;
+}
+
+/**
+ * Builds a connection from up to limit+1 rows (the extra row only says there is a next page).
+ * `totalCount` is a getter so the count query runs only when a client asks for it.
+ */
+export function toConnection<R extends Record<string, unknown>, T = R>(
+  rows: R[],
+  limit: number,
+  keys: SortKey[],
+  opts: { after?: string | null; count?: () => Promise<number>; node?: (row: R) => T },
+): Connection<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((row) => ({
+    cursor: cursorOf(row, keys),
+    node: (opts.node ? opts.node(row) : row) as T,
+  }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: opts.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    get totalCount() {
+      if (!opts.count) throw new Error('totalCount is not available on this connection');
+      return (counted ??= opts.count());
+    },
+  };
+}
+
+export interface ListSpec {
+  table: PgTable;
+  keys: SortKey[];
+  /** The parent column, for lists under a parent (threads of a circle). */
+  parent?: PgColumn;
+  /** Filter shared by every parent. */
+  where?: SQL;
+}
+
+/** One page of one list: `where ... order by keys limit n+1`. */
+export async function fetchPage<R>(db: Queryable, spec: ListSpec, args: PageArgs, parentId?: string): Promise<R[]> {
+  const limit = pageSize(args.first);
+  const after = args.after != null ? keysetAfter(spec.keys, decodeCursor(args.after, spec.keys)) : undefined;
+  const parentFilter = spec.parent && parentId !== undefined ? eq(spec.parent, parentId) : undefined;
+  const rows = await db
+    .select()
+    .from(spec.table as any)
+    .where(and(parentFilter, spec.where, after))
+    .orderBy(...orderOf(spec.keys))
+    .limit(limit + 1);
+  return rows as R[];
+}
+
+/**
+ * The same page of a list for many parents in one statement (a lateral join per parent, each
+ * served by the list's index), so nested connections cost one query, not one per parent.
+ */
+export async function fetchPages<R>(
+  db: Queryable,
+  spec: ListSpec & { parent: PgColumn; parentField: string },
+  args: PageArgs,
+  parentIds: readonly string[],
+): Promise<Map<string, R[]>> {
+  const byParent = new Map<string, R[]>(parentIds.map((id) => [id, []]));
+  if (parentIds.length === 1) {
+    byParent.set(parentIds[0], await fetchPage<R>(db, spec, args, parentIds[0]));
+    return byParent;
+  }
+  const limit = pageSize(args.first);
+  const after = args.after != null ? keysetAfter(spec.keys, decodeCursor(args.after, spec.keys)) : undefined;
+  const parents = sql`unnest(${sql.param([...new Set(parentIds)])}::uuid[]) as parents(parent_id)`;
+  const page = db
+    .select()
+    .from(spec.table as any)
+    .where(and(eq(spec.parent, sql`parents.parent_id`), spec.where, after))
+    .orderBy(...orderOf(spec.keys))
+    .limit(limit + 1)
+    .as('page');
+  const rows = (await db.select().from(parents).innerJoinLateral(page, sql`true`)) as unknown as { page: R }[];
+  for (const { page: row } of rows) byParent.get((row as any)[spec.parentField])!.push(row);
+  return byParent;
+}
+
+/** Counts of a list for many parents in one statement. */
+export async function countByParent(
+  db: Queryable,
+  spec: { table: PgTable; parent: PgColumn; where?: SQL },
+  parentIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ parentId: spec.parent, n: sql<number>`count(*)::int` })
+    .from(spec.table as any)
+    .where(and(sql`${spec.parent} = any(${sql.param([...new Set(parentIds)])}::uuid[])`, spec.where))
+    .groupBy(spec.parent);
+  const counts = new Map<string, number>(parentIds.map((id) => [id, 0]));
+  for (const r of rows) counts.set(r.parentId as string, r.n);
+  return counts;
+}
+
+export async function countAll(db: Queryable, table: PgTable, where?: SQL): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(table as any)
+    .where(where);
+  return row.n;
+}
