@@ -52,6 +52,7 @@ export const activityKind = pgEnum('activity_kind', [
   'POST_UPDATED',
   'POST_DELETED',
   'REACTION_ADDED',
+  'REACTION_REMOVED',
   'RESOURCE_SHARED',
   'MEMBER_JOINED',
   'MEMBER_LEFT',

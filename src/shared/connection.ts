@@ -103,19 +103,22 @@ export interface Connection<T> {
 }
 
 /**
- * Builds a connection from up to limit+1 rows (the extra row only says there is a next page).
- * `totalCount` is a getter so the count query runs only when a client asks for it.
+ * Builds a connection from up to first+1 rows (the extra row only says there is a next page).
+ * `nodes`, when given, are what the page shows for each row (e.g. the circle of a membership
+ * row); cursors always come from the rows. `totalCount` is a getter so the count query runs
+ * only when a client asks for it.
  */
-export function toConnection<R extends Record<string, unknown>, T = R>(
+export function toConnection<R extends object, T = R>(
   rows: R[],
-  limit: number,
+  args: PageArgs,
   keys: SortKey[],
-  opts: { after?: string | null; count?: () => Promise<number>; node?: (row: R) => T },
+  opts: { count?: () => Promise<number>; nodes?: T[] } = {},
 ): Connection<T> {
+  const limit = pageSize(args.first);
   const page = rows.slice(0, limit);
-  const edges = page.map((row) => ({
-    cursor: cursorOf(row, keys),
-    node: (opts.node ? opts.node(row) : row) as T,
+  const edges = page.map((row, i) => ({
+    cursor: cursorOf(row as Record<string, unknown>, keys),
+    node: (opts.nodes ? opts.nodes[i] : row) as T,
   }));
   let counted: Promise<number> | undefined;
   return {
@@ -123,7 +126,7 @@ export function toConnection<R extends Record<string, unknown>, T = R>(
     nodes: edges.map((e) => e.node),
     pageInfo: {
       hasNextPage: rows.length > limit,
-      hasPreviousPage: opts.after != null,
+      hasPreviousPage: args.after != null,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },

@@ -1,0 +1,202 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { sql } from 'drizzle-orm';
+import type { ValidationError } from 'class-validator';
+import type { Database } from './db/client.js';
+import { createContext, type Context } from './context.js';
+import { HubError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { buildSchema } from './schema.js';
+import { bearerToken } from './auth/tokens.js';
+import { authenticate } from './modules/users/user.service.js';
+import { queryLimitsRule } from './shared/limits.js';
+
+export interface AppOptions {
+  database: Database;
+  logger?: Logger;
+  port?: number;
+  host?: string;
+}
+
+export interface App {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  stop(): Promise<void>;
+}
+
+/** Codes a client may see as they are; anything else is masked as INTERNAL_SERVER_ERROR. */
+const CLIENT_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+function firstViolation(errors: ValidationError[], prefix = ''): { field: string; message: string } | undefined {
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const message = e.constraints ? Object.values(e.constraints)[0] : undefined;
+    if (message) return { field, message };
+    const nested = firstViolation(e.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+function isExpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof HubError || original instanceof ArgumentValidationError) return true;
+  return original instanceof GraphQLError && CLIENT_CODES.has(String(original.extensions?.code));
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof ArgumentValidationError) {
+    const violation = firstViolation(original.extensions.validationErrors as ValidationError[]);
+    return {
+      ...formatted,
+      message: violation ? `${violation.field}: ${violation.message}` : 'Invalid input.',
+      extensions: { code: 'BAD_USER_INPUT', field: violation?.field },
+    };
+  }
+  if (isExpected(error) || CLIENT_CODES.has(String(formatted.extensions?.code))) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return {
+    message: 'Internal server error.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/** Logs unexpected errors with the request id, which masked errors carry for support. */
+function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, request }) {
+          for (const error of errors) {
+            if (isExpected(error)) continue;
+            logger.error('unexpected error', {
+              requestId: contextValue?.requestId,
+              operation: request.operationName,
+              path: error.path?.join('.'),
+              err: unwrapResolverError(error),
+            });
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !contextValue?.requestId) return;
+          response.http.headers.set('x-request-id', contextValue.requestId);
+          for (const e of response.body.singleResult.errors ?? []) {
+            if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+              (e as { extensions: Record<string, unknown> }).extensions.requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** HTTP on one port: POST/GET /graphql and GET /healthz. Tests start it on port 0. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { database } = options;
+  const logger = options.logger ?? createLogger('info');
+  const schema = await buildSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    formatError,
+    validationRules: [queryLimitsRule({ maxDepth: 12, maxAliases: 30 })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging(logger)],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await database.db.execute(sql`select 1`);
+      res.json({ status: 'ok', database: database.driver });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: database.driver });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+        try {
+          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization));
+          return createContext(database.db, viewer, requestId);
+        } catch (err) {
+          if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
+            throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          }
+          throw err;
+        }
+      },
+    }),
+  );
+
+  // Bodies that are too large or not JSON: answered in GraphQL's error shape, not as an HTML page.
+  app.use((err: any, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error('http error', { err });
+    res.status(status).json({
+      errors: [
+        {
+          message: status === 413 ? 'Request body too large (limit 1 MB).' : status === 500 ? 'Internal server error.' : 'Malformed request body.',
+          extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    httpServer,
+    async stop() {
+      // Drains in-flight requests (the drain plugin), then closes the server.
+      await apollo.stop();
+    },
+  };
+}

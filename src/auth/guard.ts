@@ -1,0 +1,83 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Context, Viewer } from '../context.js';
+import type { Queryable } from '../db/client.js';
+import { circleMembers, circleOrganisations, circles, organisationMembers, type CircleRow } from '../db/schema.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { can, canRead, type CircleAction, type Standing } from './permissions.js';
+
+export function requireViewer(ctx: Context): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return ctx.viewer;
+}
+
+/** SQL condition: the circle `circles.id` is readable by the viewer (see permissions.canRead). */
+export function circleVisibleTo(viewerId: string, circleIdColumn: PgColumn = circles.id) {
+  return sql`(exists (select 1 from ${circles} vc where vc.id = ${circleIdColumn} and vc.visibility = 'PUBLIC')
+    or exists (select 1 from ${circleMembers} vm where vm.circle_id = ${circleIdColumn} and vm.user_id = ${viewerId})
+    or exists (select 1 from ${circleOrganisations} vco join ${organisationMembers} vom
+      on vom.organisation_id = vco.organisation_id and vom.user_id = ${viewerId} and vom.role = 'ADMIN'
+      where vco.circle_id = ${circleIdColumn}))`;
+}
+
+/** A circle with the viewer's standing in it, read fresh (inside a mutation's transaction). */
+export async function loadStanding(
+  q: Queryable,
+  circleId: string,
+  viewerId: string,
+): Promise<{ circle: CircleRow; standing: Standing } | null> {
+  const rows = await q
+    .select({
+      circle: circles,
+      role: circleMembers.role,
+      orgAdmin: sql<boolean>`exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
+        on om.organisation_id = co.organisation_id and om.user_id = ${viewerId} and om.role = 'ADMIN'
+        where co.circle_id = ${circles.id})`,
+    })
+    .from(circles)
+    .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewerId)))
+    .where(eq(circles.id, circleId));
+  if (rows.length === 0) return null;
+  const { circle, role, orgAdmin } = rows[0];
+  return { circle, standing: { signedIn: true, role: role ?? null, orgAdmin: Boolean(orgAdmin) } };
+}
+
+const ACTION_WORDS: Record<CircleAction, string> = {
+  read: 'read this circle',
+  join: 'join this circle',
+  post: 'post in this circle',
+  react: 'react in this circle',
+  shareResource: 'share resources with this circle',
+  editOwn: 'change this',
+  moderate: 'moderate this circle (facilitators and coordinators only)',
+  manageMembers: 'manage members of this circle (coordinators only)',
+  addOrganisation: 'add organisations to this circle (coordinators only)',
+  leave: 'leave this circle',
+};
+
+/**
+ * Throws unless the viewer may `action` the circle: NOT_FOUND when they may not even see it
+ * (so its existence does not leak), FORBIDDEN when they see it but may not act.
+ */
+export function assertCan(action: CircleAction, circle: CircleRow, standing: Standing, field = 'circleId'): void {
+  if (!canRead(circle, standing)) throw new NotFoundError('Circle', field);
+  if (can(action, circle, standing)) return;
+  if (circle.status === 'ARCHIVED' && action !== 'leave') {
+    throw new ForbiddenError(`This circle is archived and read-only; you may not ${ACTION_WORDS[action]}.`);
+  }
+  throw new ForbiddenError(`You may not ${ACTION_WORDS[action]}.`);
+}
+
+/** Loads a circle for an action inside a transaction and asserts the viewer may do it. */
+export async function circleFor(
+  q: Queryable,
+  viewer: Viewer,
+  circleId: string,
+  action: CircleAction,
+  field = 'circleId',
+): Promise<{ circle: CircleRow; standing: Standing }> {
+  const found = await loadStanding(q, circleId, viewer.user.id);
+  if (!found) throw new NotFoundError('Circle', field);
+  assertCan(action, found.circle, found.standing, field);
+  return found;
+}

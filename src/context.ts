@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db/client.js';
+import type { UserRow } from './db/schema.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { Standing } from './auth/permissions.js';
+
+export interface Viewer {
+  user: UserRow;
+  sessionId: string;
+}
+
+export interface Context {
+  requestId: string;
+  db: Db;
+  viewer: Viewer | null;
+  loaders: Loaders;
+}
+
+export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID()): Context {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null) };
+}
+
+/** The viewer's standing in a circle, from per-request loaders (batched across a query). */
+export async function standingIn(ctx: Context, circleId: string): Promise<Standing> {
+  if (!ctx.viewer) return { signedIn: false, role: null, orgAdmin: false };
+  const [role, orgAdmin] = await Promise.all([
+    ctx.loaders.viewerCircleRole.load(circleId),
+    ctx.loaders.viewerIsCircleOrgAdmin.load(circleId),
+  ]);
+  return { signedIn: true, role, orgAdmin };
+}

@@ -1,0 +1,204 @@
+import DataLoader from 'dataloader';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './db/client.js';
+import {
+  activity,
+  circleMembers,
+  circleOrganisations,
+  circleSdgGoals,
+  circles,
+  organisationMembers,
+  organisations,
+  posts,
+  reactions,
+  regions,
+  resourceSdgGoals,
+  resources,
+  threadSdgGoals,
+  threads,
+  users,
+  type ActivityRow,
+  type CircleMemberRow,
+  type CircleRow,
+  type OrganisationRow,
+  type PostRow,
+  type RegionRow,
+  type ResourceRow,
+  type ThreadRow,
+  type UserRow,
+} from './db/schema.js';
+import type { CircleRole } from './auth/permissions.js';
+
+export const REACTION_CONTENTS = ['THUMBS_UP', 'HEART', 'CELEBRATE', 'THINKING', 'EYES'] as const;
+export type ReactionContent = (typeof REACTION_CONTENTS)[number];
+export interface ReactionGroup {
+  content: ReactionContent;
+  count: number;
+  viewerHasReacted: boolean;
+}
+
+const uuidList = (ids: readonly string[]) => sql`(${sql.param([...ids])}::uuid[])`;
+
+function byId<R extends { id: string }>(db: Db, table: PgTable & { id: PgColumn }) {
+  return new DataLoader<string, R | null>(async (ids) => {
+    const rows = (await db
+      .select()
+      .from(table as any)
+      .where(sql`${table.id} = any${uuidList(ids)}`)) as R[];
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+}
+
+function goalsOf(db: Db, table: PgTable, owner: PgColumn, goal: PgColumn) {
+  return new DataLoader<string, number[]>(async (ids) => {
+    const rows = await db
+      .select({ owner, goal })
+      .from(table as any)
+      .where(sql`${owner} = any${uuidList(ids)}`)
+      .orderBy(owner, goal);
+    const map = new Map<string, number[]>();
+    for (const r of rows) {
+      const list = map.get(r.owner as string) ?? [];
+      list.push(r.goal as number);
+      map.set(r.owner as string, list);
+    }
+    return ids.map((id) => map.get(id) ?? []);
+  });
+}
+
+function reactionGroupsOf(db: Db, subject: PgColumn, viewerId: string | null) {
+  return new DataLoader<string, ReactionGroup[]>(async (ids) => {
+    const viewerReacted = viewerId ? sql<boolean>`bool_or(${reactions.userId} = ${viewerId})` : sql<boolean>`false`;
+    const rows = await db
+      .select({
+        subjectId: subject,
+        content: reactions.content,
+        count: sql<number>`count(*)::int`,
+        viewerHasReacted: viewerReacted,
+      })
+      .from(reactions)
+      .where(sql`${subject} = any${uuidList(ids)}`)
+      .groupBy(subject, reactions.content);
+    const map = new Map<string, ReactionGroup[]>();
+    for (const r of rows) {
+      const list = map.get(r.subjectId as string) ?? [];
+      list.push({ content: r.content, count: r.count, viewerHasReacted: Boolean(r.viewerHasReacted) });
+      map.set(r.subjectId as string, list);
+    }
+    const order = (g: ReactionGroup) => REACTION_CONTENTS.indexOf(g.content);
+    return ids.map((id) => (map.get(id) ?? []).sort((a, b) => order(a) - order(b)));
+  });
+}
+
+/**
+ * Per-request batching and caching. Built fresh for every request (and every subscription
+ * event), so nothing cached here outlives the viewer's permissions.
+ */
+export function createLoaders(db: Db, viewerId: string | null) {
+  const pageLoaders = new Map<string, DataLoader<string, unknown>>();
+
+  return {
+    user: byId<UserRow>(db, users),
+    organisation: byId<OrganisationRow>(db, organisations),
+    circle: byId<CircleRow>(db, circles),
+    thread: byId<ThreadRow>(db, threads),
+    post: byId<PostRow>(db, posts),
+    resource: byId<ResourceRow>(db, resources),
+    region: byId<RegionRow>(db, regions),
+    activity: new DataLoader<string, ActivityRow | null>(async (ids) => {
+      const rows = await db
+        .select()
+        .from(activity)
+        .where(inArray(activity.id, ids.map((id) => BigInt(id))));
+      const map = new Map(rows.map((r) => [r.id.toString(), r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+
+    regionChildren: new DataLoader<string, RegionRow[]>(async (ids) => {
+      const rows = await db
+        .select()
+        .from(regions)
+        .where(sql`${regions.parentId} = any${uuidList(ids)}`)
+        .orderBy(regions.name, regions.id);
+      return ids.map((id) => rows.filter((r) => r.parentId === id));
+    }),
+
+    circleGoals: goalsOf(db, circleSdgGoals, circleSdgGoals.circleId, circleSdgGoals.goal),
+    threadGoals: goalsOf(db, threadSdgGoals, threadSdgGoals.threadId, threadSdgGoals.goal),
+    resourceGoals: goalsOf(db, resourceSdgGoals, resourceSdgGoals.resourceId, resourceSdgGoals.goal),
+
+    threadReactions: reactionGroupsOf(db, reactions.threadId, viewerId),
+    postReactions: reactionGroupsOf(db, reactions.postId, viewerId),
+
+    /** Keyed `circleId:userId`. */
+    circleMembership: new DataLoader<string, CircleMemberRow | null>(async (keys) => {
+      const pairs = keys.map((k) => k.split(':'));
+      const rows = await db
+        .select()
+        .from(circleMembers)
+        .where(
+          sql`(${circleMembers.circleId}, ${circleMembers.userId}) in (select * from unnest(${sql.param(pairs.map((p) => p[0]))}::uuid[], ${sql.param(pairs.map((p) => p[1]))}::uuid[]))`,
+        );
+      const map = new Map(rows.map((r) => [`${r.circleId}:${r.userId}`, r]));
+      return keys.map((k) => map.get(k) ?? null);
+    }),
+
+    viewerCircleRole: new DataLoader<string, CircleRole | null>(async (circleIds) => {
+      if (!viewerId) return circleIds.map(() => null);
+      const rows = await db
+        .select({ circleId: circleMembers.circleId, role: circleMembers.role })
+        .from(circleMembers)
+        .where(and(eq(circleMembers.userId, viewerId), sql`${circleMembers.circleId} = any${uuidList(circleIds)}`));
+      const map = new Map(rows.map((r) => [r.circleId, r.role]));
+      return circleIds.map((id) => map.get(id) ?? null);
+    }),
+
+    viewerIsCircleOrgAdmin: new DataLoader<string, boolean>(async (circleIds) => {
+      if (!viewerId) return circleIds.map(() => false);
+      const rows = await db
+        .selectDistinct({ circleId: circleOrganisations.circleId })
+        .from(circleOrganisations)
+        .innerJoin(
+          organisationMembers,
+          and(
+            eq(organisationMembers.organisationId, circleOrganisations.organisationId),
+            eq(organisationMembers.userId, viewerId),
+            eq(organisationMembers.role, 'ADMIN'),
+          ),
+        )
+        .where(sql`${circleOrganisations.circleId} = any${uuidList(circleIds)}`);
+      const set = new Set(rows.map((r) => r.circleId));
+      return circleIds.map((id) => set.has(id));
+    }),
+
+    viewerOrgRole: new DataLoader<string, 'ADMIN' | 'MEMBER' | null>(async (orgIds) => {
+      if (!viewerId) return orgIds.map(() => null);
+      const rows = await db
+        .select({ organisationId: organisationMembers.organisationId, role: organisationMembers.role })
+        .from(organisationMembers)
+        .where(and(eq(organisationMembers.userId, viewerId), sql`${organisationMembers.organisationId} = any${uuidList(orgIds)}`));
+      const map = new Map(rows.map((r) => [r.organisationId, r.role]));
+      return orgIds.map((id) => map.get(id) ?? null);
+    }),
+
+    /**
+     * A loader for one list shape (say "posts of a thread, first 3") across many parents: every
+     * parent asking for the same page in one query lands in one batch.
+     */
+    pages<R>(key: string, batch: (parentIds: readonly string[]) => Promise<Map<string, R>>): DataLoader<string, R> {
+      let loader = pageLoaders.get(key) as DataLoader<string, R> | undefined;
+      if (!loader) {
+        loader = new DataLoader<string, R>(async (ids) => {
+          const map = await batch(ids);
+          return ids.map((id) => map.get(id)!);
+        });
+        pageLoaders.set(key, loader as DataLoader<string, unknown>);
+      }
+      return loader;
+    },
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

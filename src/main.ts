@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { seedDemoData } from './demo/seed.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  const started = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await createDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    poolSize: config.poolSize,
+  });
+  logger.info('database open', {
+    driver: database.driver,
+    ...(database.driver === 'pglite' ? { dataDir: config.dataDir } : {}),
+  });
+  await migrate(database);
+  if (config.demoData) {
+    const seeded = await seedDemoData(database.db, { log: (msg) => logger.info(msg) });
+    if (seeded) logger.info('demo data loaded; sign in as koordinator@peduli-sdgs.demo (see README)');
+  }
+  const app = await buildApp({ database, logger, port: config.port, host: config.host });
+  logger.info(`hub listening on ${app.url}`, { startupMs: Math.round(performance.now() - started) });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await app.stop();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error('shutdown failed', { err });
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(`configuration error: ${err.message}`);
+  } else {
+    console.error('failed to start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Context, Viewer } from '../../context.js';
+import type { Tx } from '../../db/client.js';
+import { posts, reactions, threadSdgGoals, threads, type CircleRow, type PostRow, type ThreadRow } from '../../db/schema.js';
+import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { can } from '../../auth/permissions.js';
+import { assertCan, circleFor, requireViewer } from '../../auth/guard.js';
+import { appendActivity } from '../../realtime/activity-log.js';
+import { claimIdempotencyKey } from '../../shared/idempotency.js';
+import { fromGlobalId, optionalGlobalId, parseGlobalId } from '../../shared/ids.js';
+import type { PageArgs, SortKey } from '../../shared/connection.js';
+import { childConnection, type ChildListSpec } from '../../shared/lists.js';
+import { ThreadOrder } from '../../shared/graphql.js';
+import type { ReactionContent, ReactionGroup } from '../../loaders.js';
+import { assertSdgGoal, readableCircle } from '../circles/circle.service.js';
+import type {
+  AddReactionInput,
+  CreatePostInput,
+  CreateThreadInput,
+  DeletePostInput,
+  ThreadsArgs,
+  UpdatePostInput,
+  UpdateThreadInput,
+} from './discussion.type.js';
+
+const THREAD_ORDERS: Record<ThreadOrder, SortKey[]> = {
+  LAST_ACTIVITY: [
+    { column: threads.lastActivityAt, field: 'lastActivityAt', type: 'date', desc: true },
+    { column: threads.id, field: 'id', type: 'uuid', desc: true },
+  ],
+  NEWEST: [
+    { column: threads.createdAt, field: 'createdAt', type: 'date', desc: true },
+    { column: threads.id, field: 'id', type: 'uuid', desc: true },
+  ],
+  OLDEST: [
+    { column: threads.createdAt, field: 'createdAt', type: 'date' },
+    { column: threads.id, field: 'id', type: 'uuid' },
+  ],
+};
+
+const POST_KEYS: SortKey[] = [
+  { column: posts.createdAt, field: 'createdAt', type: 'date' },
+  { column: posts.id, field: 'id', type: 'uuid' },
+];
+
+export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: ThreadsArgs) {
+  await readableCircle(ctx, circle.id);
+  assertSdgGoal(args.sdgGoal);
+  const order = args.orderBy ?? ThreadOrder.LAST_ACTIVITY;
+  const spec: ChildListSpec = {
+    table: threads,
+    keys: THREAD_ORDERS[order],
+    parent: threads.circleId,
+    parentField: 'circleId',
+    where:
+      args.sdgGoal != null
+        ? sql`exists (select 1 from ${threadSdgGoals} where ${threadSdgGoals.threadId} = ${threads.id} and ${threadSdgGoals.goal} = ${args.sdgGoal})`
+        : undefined,
+  };
+  return childConnection<ThreadRow>(ctx, `threads:${order}:${args.sdgGoal ?? ''}`, spec, args, circle.id);
+}
+
+/** All posts of a thread in the order they were written, replies included (see `replyTo`). */
+export function threadPostsPage(ctx: Context, thread: ThreadRow, args: PageArgs) {
+  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.threadId, parentField: 'threadId' };
+  return childConnection<PostRow>(ctx, 'threadPosts', spec, args, thread.id);
+}
+
+export function postRepliesPage(ctx: Context, post: PostRow, args: PageArgs) {
+  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.replyToId, parentField: 'replyToId' };
+  return childConnection<PostRow>(ctx, 'postReplies', spec, args, post.id);
+}
+
+/** A thread the viewer may read, or NOT_FOUND. */
+export async function readableThread(ctx: Context, threadId: string, field = 'threadId'): Promise<ThreadRow> {
+  const thread = await ctx.loaders.thread.load(threadId);
+  if (!thread) throw new NotFoundError('Thread', field);
+  await readableCircle(ctx, thread.circleId, field).catch(() => {
+    throw new NotFoundError('Thread', field);
+  });
+  return thread;
+}
+
+async function lockedThread(tx: Tx, threadId: string, field: string): Promise<ThreadRow> {
+  const [thread] = await tx.select().from(threads).where(eq(threads.id, threadId)).for('update');
+  if (!thread) throw new NotFoundError('Thread', field);
+  return thread;
+}
+
+/** The circle of a thread or post, for an action; anything the viewer cannot see is NOT_FOUND. */
+async function circleOf(tx: Tx, viewer: Viewer, circleId: string, action: Parameters<typeof circleFor>[3], what: string, field: string) {
+  try {
+    return await circleFor(tx, viewer, circleId, action, field);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundError(what, field);
+    throw err;
+  }
+}
+
+async function setGoals(tx: Tx, threadId: string, goals: number[]) {
+  await tx.delete(threadSdgGoals).where(eq(threadSdgGoals.threadId, threadId));
+  const unique = [...new Set(goals)];
+  if (unique.length) await tx.insert(threadSdgGoals).values(unique.map((goal) => ({ threadId, goal })));
+}
+
+export async function createThread(ctx: Context, input: CreateThreadInput): Promise<ThreadRow> {
+  const viewer = requireViewer(ctx);
+  const circleId = fromGlobalId(input.circleId, 'Circle', 'circleId');
+  const id = randomUUID();
+  const threadId = await ctx.db.transaction(async (tx) => {
+    const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createThread', id);
+    if (first) return first;
+    await circleFor(tx, viewer, circleId, 'post');
+    await tx.insert(threads).values({ id, circleId, authorId: viewer.user.id, title: input.title.trim(), body: input.body });
+    if (input.sdgGoals?.length) await setGoals(tx, id, input.sdgGoals);
+    await appendActivity(tx, { circleId, kind: 'THREAD_CREATED', actorId: viewer.user.id, threadId: id });
+    return id;
+  });
+  return (await ctx.loaders.thread.clear(threadId).load(threadId))!;
+}
+
+export async function updateThread(ctx: Context, input: UpdateThreadInput): Promise<ThreadRow> {
+  const viewer = requireViewer(ctx);
+  const threadId = fromGlobalId(input.threadId, 'Thread', 'threadId');
+  return ctx.db.transaction(async (tx) => {
+    const thread = await lockedThread(tx, threadId, 'threadId');
+    const { circle, standing } = await circleOf(tx, viewer, thread.circleId, 'read', 'Thread', 'threadId');
+    const editsContent = input.title != null || input.body != null || input.sdgGoals != null;
+    const moderates = input.isPinned != null || input.isLocked != null;
+    if (moderates) assertCan('moderate', circle, standing, 'threadId');
+    if (editsContent && !(thread.authorId === viewer.user.id && can('editOwn', circle, standing))) {
+      assertCan('moderate', circle, standing, 'threadId');
+    }
+    if (!editsContent && !moderates) return thread;
+    const now = new Date();
+    const [updated] = await tx
+      .update(threads)
+      .set({
+        ...(input.title != null && { title: input.title.trim() }),
+        ...(input.body != null && { body: input.body }),
+        ...(input.isPinned != null && { isPinned: input.isPinned }),
+        ...(input.isLocked != null && { isLocked: input.isLocked }),
+        updatedAt: now,
+        lastActivityAt: now,
+      })
+      .where(eq(threads.id, threadId))
+      .returning();
+    if (input.sdgGoals != null) await setGoals(tx, threadId, input.sdgGoals);
+    await appendActivity(tx, { circleId: thread.circleId, kind: 'THREAD_UPDATED', actorId: viewer.user.id, threadId });
+    return updated;
+  });
+}
+
+export async function createPost(ctx: Context, input: CreatePostInput): Promise<PostRow> {
+  const viewer = requireViewer(ctx);
+  const threadId = fromGlobalId(input.threadId, 'Thread', 'threadId');
+  const replyToId = optionalGlobalId(input.replyToId, 'Post', 'replyToId');
+  const id = randomUUID();
+  const postId = await ctx.db.transaction(async (tx) => {
+    const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createPost', id);
+    if (first) return first;
+    // Locking the thread orders concurrent posts and makes the lock check and counter exact.
+    const thread = await lockedThread(tx, threadId, 'threadId');
+    await circleOf(tx, viewer, thread.circleId, 'post', 'Thread', 'threadId');
+    if (thread.isLocked) throw new ForbiddenError('This thread is locked and takes no new posts.');
+    let parentId: string | null = null;
+    if (replyToId) {
+      const [parent] = await tx.select().from(posts).where(eq(posts.id, replyToId));
+      if (!parent || parent.threadId !== threadId) throw new BadInputError('replyToId', 'must be a post of the same thread');
+      // One level of nesting: a reply to a reply joins its parent's replies.
+      parentId = parent.replyToId ?? parent.id;
+    }
+    const now = new Date();
+    await tx.insert(posts).values({ id, threadId, authorId: viewer.user.id, replyToId: parentId, body: input.body, createdAt: now });
+    await tx
+      .update(threads)
+      .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now })
+      .where(eq(threads.id, threadId));
+    await appendActivity(tx, { circleId: thread.circleId, kind: 'POST_CREATED', actorId: viewer.user.id, threadId, postId: id });
+    return id;
+  });
+  return (await ctx.loaders.post.clear(postId).load(postId))!;
+}
+
+async function lockedPost(tx: Tx, viewer: Viewer, postId: string) {
+  const [row] = await tx
+    .select({ post: posts, circleId: threads.circleId })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(eq(posts.id, postId))
+    .for('update', { of: posts });
+  if (!row) throw new NotFoundError('Post', 'postId');
+  const access = await circleOf(tx, viewer, row.circleId, 'read', 'Post', 'postId');
+  if (row.post.deletedAt) throw new NotFoundError('Post', 'postId');
+  return { post: row.post, ...access };
+}
+
+export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<PostRow> {
+  const viewer = requireViewer(ctx);
+  const postId = fromGlobalId(input.postId, 'Post', 'postId');
+  return ctx.db.transaction(async (tx) => {
+    const { post, circle, standing } = await lockedPost(tx, viewer, postId);
+    if (post.authorId !== viewer.user.id) throw new ForbiddenError('Only its author may edit a post.');
+    assertCan('editOwn', circle, standing, 'postId');
+    const [updated] = await tx.update(posts).set({ body: input.body, editedAt: new Date() }).where(eq(posts.id, postId)).returning();
+    await appendActivity(tx, { circleId: circle.id, kind: 'POST_UPDATED', actorId: viewer.user.id, threadId: post.threadId, postId });
+    return updated;
+  });
+}
+
+export async function deletePost(ctx: Context, input: DeletePostInput): Promise<PostRow> {
+  const viewer = requireViewer(ctx);
+  const postId = fromGlobalId(input.postId, 'Post', 'postId');
+  return ctx.db.transaction(async (tx) => {
+    const { post, circle, standing } = await lockedPost(tx, viewer, postId);
+    assertCan(post.authorId === viewer.user.id ? 'editOwn' : 'moderate', circle, standing, 'postId');
+    // Soft delete: replies keep their place in the thread; the text is gone for good.
+    const [deleted] = await tx
+      .update(posts)
+      .set({ body: '', deletedAt: new Date() })
+      .where(eq(posts.id, postId))
+      .returning();
+    await tx
+      .update(threads)
+      .set({ postCount: sql`greatest(${threads.postCount} - 1, 0)` })
+      .where(eq(threads.id, post.threadId));
+    await appendActivity(tx, { circleId: circle.id, kind: 'POST_DELETED', actorId: viewer.user.id, threadId: post.threadId, postId });
+    return deleted;
+  });
+}
+
+/** Thread or post behind a reaction's subject ID, with the circle it lives in. */
+async function reactionSubject(tx: Tx, viewer: Viewer, subjectId: string) {
+  const parsed = parseGlobalId(subjectId);
+  if (!parsed) throw new BadInputError('subjectId', 'is not a valid Thread or Post ID');
+  if (parsed.type === 'Thread') {
+    const [thread] = await tx.select().from(threads).where(eq(threads.id, parsed.id));
+    if (!thread) throw new NotFoundError('Thread', 'subjectId');
+    const access = await circleOf(tx, viewer, thread.circleId, 'react', 'Thread', 'subjectId');
+    return { threadId: thread.id, postId: null, thread, ...access };
+  }
+  if (parsed.type === 'Post') {
+    const [row] = await tx
+      .select({ post: posts, thread: threads })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(and(eq(posts.id, parsed.id), isNull(posts.deletedAt)));
+    if (!row) throw new NotFoundError('Post', 'subjectId');
+    const access = await circleOf(tx, viewer, row.thread.circleId, 'react', 'Post', 'subjectId');
+    return { threadId: row.thread.id, postId: row.post.id, thread: row.thread, ...access };
+  }
+  throw new NotFoundError('Thread or Post', 'subjectId');
+}
+
+async function groupsAfter(ctx: Context, subject: { threadId: string; postId: string | null }): Promise<ReactionGroup[]> {
+  const loader = subject.postId ? ctx.loaders.postReactions : ctx.loaders.threadReactions;
+  const id = subject.postId ?? subject.threadId;
+  return loader.clear(id).load(id);
+}
+
+export async function addReaction(ctx: Context, input: AddReactionInput): Promise<ReactionGroup[]> {
+  const viewer = requireViewer(ctx);
+  const subject = await ctx.db.transaction(async (tx) => {
+    const s = await reactionSubject(tx, viewer, input.subjectId);
+    const added = await tx
+      .insert(reactions)
+      .values({ userId: viewer.user.id, threadId: s.postId ? null : s.threadId, postId: s.postId, content: input.content })
+      .onConflictDoNothing()
+      .returning({ id: reactions.id });
+    // Reacting twice is a no-op, so a retried request neither fails nor logs twice.
+    if (added.length) {
+      await appendActivity(tx, { circleId: s.circle.id, kind: 'REACTION_ADDED', actorId: viewer.user.id, threadId: s.threadId, postId: s.postId });
+    }
+    return s;
+  });
+  return groupsAfter(ctx, subject);
+}
+
+export async function removeReaction(ctx: Context, input: { subjectId: string; content: ReactionContent }): Promise<ReactionGroup[]> {
+  const viewer = requireViewer(ctx);
+  const subject = await ctx.db.transaction(async (tx) => {
+    const s = await reactionSubject(tx, viewer, input.subjectId);
+    const removed = await tx
+      .delete(reactions)
+      .where(
+        and(
+          eq(reactions.userId, viewer.user.id),
+          eq(reactions.content, input.content),
+          s.postId ? eq(reactions.postId, s.postId) : and(eq(reactions.threadId, s.threadId), isNull(reactions.postId)),
+        ),
+      )
+      .returning({ id: reactions.id });
+    if (removed.length) {
+      await appendActivity(tx, { circleId: s.circle.id, kind: 'REACTION_REMOVED', actorId: viewer.user.id, threadId: s.threadId, postId: s.postId });
+    }
+    return s;
+  });
+  return groupsAfter(ctx, subject);
+}

@@ -1,0 +1,48 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import type { UserRow } from '../../db/schema.js';
+import { PageArgs } from '../../shared/graphql.js';
+import { OrganisationMembershipConnection } from '../organisations/organisation.type.js';
+import { userOrganisationsPage } from '../organisations/organisation.service.js';
+import { CircleMembershipConnection } from '../circles/circle.type.js';
+import { userCirclesPage } from '../circles/circle.service.js';
+import { AuthPayload, SignInInput, SignUpInput, User } from './user.type.js';
+import { signIn, signOut, signUp } from './user.service.js';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null when anonymous.' })
+  viewer(@Ctx() ctx: Context): UserRow | null {
+    return ctx.viewer?.user ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Only the user themself sees their own email; null for everyone else.' })
+  email(@Root() user: UserRow, @Ctx() ctx: Context): string | null {
+    return ctx.viewer?.user.id === user.id ? user.email : null;
+  }
+
+  @FieldResolver(() => OrganisationMembershipConnection, { description: 'Organisations the user belongs to. Needs sign-in.' })
+  organisations(@Root() user: UserRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return userOrganisationsPage(ctx, user.id, args);
+  }
+
+  @FieldResolver(() => CircleMembershipConnection, { description: 'Circles the user takes part in that the viewer can see. Needs sign-in.' })
+  circles(@Root() user: UserRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return userCirclesPage(ctx, user.id, args);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Creates an account and signs in.' })
+  signUp(@Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput, @Ctx() ctx: Context) {
+    return signUp(ctx, input);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Signs in with email and password; returns a new bearer token.' })
+  signIn(@Arg('input', () => SignInInput, { description: 'Credentials.' }) input: SignInInput, @Ctx() ctx: Context) {
+    return signIn(ctx, input);
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes the token this request was made with.' })
+  signOut(@Ctx() ctx: Context) {
+    return signOut(ctx);
+  }
+}

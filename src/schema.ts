@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { GraphQLObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema as buildTypeGraphQLSchema, type AuthChecker } from 'type-graphql';
+import type { Context } from './context.js';
+import { UnauthenticatedError } from './errors.js';
+import { toGlobalId, type NodeTypeName } from './shared/ids.js';
+import { ActivityResolver } from './modules/activity/activity.resolver.js';
+import { CircleMembershipResolver, CircleResolver } from './modules/circles/circle.resolver.js';
+import { PostResolver, ThreadResolver } from './modules/discussions/discussion.resolver.js';
+import { NodeResolver } from './modules/node/node.resolver.js';
+import { OrganisationMembershipResolver, OrganisationResolver } from './modules/organisations/organisation.resolver.js';
+import { RegionResolver } from './modules/regions/region.resolver.js';
+import { ResourceResolver } from './modules/resources/resource.resolver.js';
+import { UserResolver } from './modules/users/user.resolver.js';
+
+export const resolvers = [
+  NodeResolver,
+  UserResolver,
+  RegionResolver,
+  OrganisationResolver,
+  OrganisationMembershipResolver,
+  CircleResolver,
+  CircleMembershipResolver,
+  ThreadResolver,
+  PostResolver,
+  ResourceResolver,
+  ActivityResolver,
+] as const;
+
+const authChecker: AuthChecker<Context> = ({ context }) => {
+  if (!context.viewer) throw new UnauthenticatedError();
+  return true;
+};
+
+/**
+ * Rows carry database ids; each node type's `id` field turns them into global IDs. Done once
+ * here, on the built schema, instead of in every resolver class.
+ */
+function globaliseIds(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+    const name = type.name as NodeTypeName;
+    (type as GraphQLObjectType).getFields().id.resolve = (root: { id: string | bigint }) => toGlobalId(name, root.id);
+  }
+}
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema is the same for every app instance in a process; type-graphql builds it once. */
+export function buildSchema(): Promise<GraphQLSchema> {
+  built ??= buildTypeGraphQLSchema({
+    resolvers: resolvers as unknown as [Function, ...Function[]],
+    authChecker,
+    validate: { forbidUnknownValues: false, stopAtFirstError: true },
+  }).then((schema) => {
+    globaliseIds(schema);
+    return schema;
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql. */
+export function printSdl(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,54 @@
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Context } from '../context.js';
+import {
+  countAll,
+  countByParent,
+  fetchPage,
+  fetchPages,
+  pageSize,
+  toConnection,
+  type Connection,
+  type ListSpec,
+  type PageArgs,
+} from './connection.js';
+
+export type ChildListSpec = ListSpec & { parent: PgColumn; parentField: string };
+
+/**
+ * A page of a list under a parent (threads of a circle, posts of a thread). Every parent in the
+ * request asking for the same page shares one query, and so do their counts; `key` must name
+ * the list and any filter in `spec.where`.
+ */
+export async function childConnection<R extends object, T = R>(
+  ctx: Context,
+  key: string,
+  spec: ChildListSpec,
+  args: PageArgs,
+  parentId: string,
+  nodesOf?: (rows: R[]) => Promise<T[]>,
+): Promise<Connection<T>> {
+  pageSize(args.first);
+  const rows = await ctx.loaders
+    .pages(`${key}|${args.first ?? ''}|${args.after ?? ''}`, (ids) => fetchPages<R>(ctx.db, spec, args, ids))
+    .load(parentId);
+  const nodes = nodesOf ? await nodesOf(rows.slice(0, pageSize(args.first))) : undefined;
+  return toConnection<R, T>(rows, args, spec.keys, {
+    nodes,
+    count: () => ctx.loaders.pages(`${key}|count`, (ids) => countByParent(ctx.db, spec, ids)).load(parentId),
+  });
+}
+
+/** A page of a top-level list (the organisation directory, the circles a viewer can see). */
+export async function rootConnection<R extends object>(ctx: Context, spec: ListSpec, args: PageArgs): Promise<Connection<R>> {
+  const rows = await fetchPage<R>(ctx.db, spec, args);
+  return toConnection<R>(rows, args, spec.keys, { count: () => countAll(ctx.db, spec.table, spec.where) });
+}
+
+/** Rows' related nodes through a loader, keeping the rows' order; missing ones are dropped. */
+export async function loadAll<T>(loader: { loadMany(keys: readonly string[]): Promise<(T | Error | null)[]> }, ids: string[]) {
+  const found = await loader.loadMany(ids);
+  return found.map((x) => {
+    if (x instanceof Error) throw x;
+    return x as T;
+  });
+}

@@ -1,0 +1,37 @@
+import { ArrayMaxSize, IsInt, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** Shared input rules, so a title is bounded the same way wherever it is typed. */
+export const LIMITS = {
+  name: 120,
+  title: 200,
+  description: 2_000,
+  body: 20_000,
+  url: 2_000,
+  clientMutationId: 100,
+  search: 100,
+} as const;
+
+const compose =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+
+export const NotBlank = () => Matches(/\S/, { message: '$property must not be blank' });
+export const Name = () => compose(NotBlank(), MaxLength(LIMITS.name));
+export const Title = () => compose(NotBlank(), MaxLength(LIMITS.title));
+export const Body = () => compose(NotBlank(), MaxLength(LIMITS.body));
+export const Description = () => MaxLength(LIMITS.description);
+export const HttpUrl = () =>
+  compose(
+    MaxLength(LIMITS.url),
+    IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: '$property must be an http(s) URL' }),
+  );
+export const SdgGoals = () =>
+  compose(
+    ArrayMaxSize(18),
+    IsInt({ each: true }),
+    Min(1, { each: true, message: '$property must hold SDG goal numbers from 1 to 18' }),
+    Max(18, { each: true, message: '$property must hold SDG goal numbers from 1 to 18' }),
+  );
+export const ClientMutationId = () => compose(NotBlank(), MaxLength(LIMITS.clientMutationId));
