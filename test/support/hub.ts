@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../../src/app.js';
+import { createDatabase, type Database } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string; [k: string]: unknown } }[];
+}
+
+export interface TestHub {
+  app: App;
+  database: Database;
+  url: string;
+  /** SQL statements run so far (all connections); tests diff it around a request. */
+  statements: string[];
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** A fresh database (copied from the migrated template) and a hub on a free port. */
+export async function startHub(): Promise<TestHub> {
+  const testDb = inject('testDb');
+  const statements: string[] = [];
+  const onQuery = (query: string) => void statements.push(query);
+  let database: Database;
+  let drop: (() => Promise<void>) | undefined;
+  if (testDb.kind === 'pg') {
+    const name = `${testDb.template.replace('tmpl_', '')}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: testDb.adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${testDb.template}`);
+    await admin.end();
+    const url = new URL(testDb.adminUrl);
+    url.pathname = `/${name}`;
+    database = await createDatabase({ url: url.toString(), poolSize: 10, onQuery });
+    drop = async () => {
+      const a = new pg.Client({ connectionString: testDb.adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    };
+  } else {
+    const dump = new Blob([await readFile(testDb.dump)]);
+    database = await createDatabase({ loadDataDir: dump, onQuery });
+  }
+  const app = await buildApp({ database, logger: createLogger((process.env.LOG_LEVEL as any) ?? 'error') });
+  return {
+    app,
+    database,
+    url: app.url,
+    statements,
+    async gql(query, variables, token) {
+      const res = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as GraphQLResponse;
+    },
+    async stop() {
+      await app.stop();
+      await database.close();
+      await drop?.();
+    },
+  };
+}
