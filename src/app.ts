@@ -19,19 +19,36 @@ import { buildSchema } from './schema.js';
 import { bearerToken } from './auth/tokens.js';
 import { authenticate } from './modules/users/user.service.js';
 import { queryLimitsRule } from './shared/limits.js';
+import { ActivityFeed } from './realtime/feed.js';
+import { SubscriptionHub } from './realtime/hub.js';
+import { createNotifier } from './realtime/notifier.js';
+import { attachWebSocketServer, type WebSocketLimits } from './realtime/ws-server.js';
 
 export interface AppOptions {
   database: Database;
   logger?: Logger;
   port?: number;
   host?: string;
+  webSocket?: Partial<WebSocketLimits>;
 }
 
 export interface App {
   url: string;
+  /** The same endpoint for graphql-ws clients: ws://host:port/graphql. */
+  wsUrl: string;
   port: number;
   httpServer: http.Server;
+  feed: ActivityFeed;
+  hub: SubscriptionHub;
   stop(): Promise<void>;
+}
+
+/** Errors of a subscription event's execution, as a client may see them. */
+export function maskErrors(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    const f = formatError(error.toJSON(), error);
+    return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
+  });
 }
 
 /** Codes a client may see as they are; anything else is masked as INTERNAL_SERVER_ERROR. */
@@ -183,6 +200,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     });
   });
 
+  const db = database.db;
+  const feed: ActivityFeed = new ActivityFeed(db, createNotifier(database, logger), logger, (rows) => hub.onRows(rows));
+  const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors });
+  await feed.start();
+  const ws = attachWebSocketServer({ httpServer, path: '/graphql', schema, db, hub, logger, limits: options.webSocket });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -192,10 +215,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   return {
     url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
     port,
     httpServer,
+    feed,
+    hub,
     async stop() {
-      // Drains in-flight requests (the drain plugin), then closes the server.
+      // Sockets first (clients resume by cursor elsewhere), then in-flight HTTP requests drain.
+      await ws.close();
+      await feed.stop();
       await apollo.stop();
     },
   };

@@ -12,6 +12,7 @@ import { OrganisationMembershipResolver, OrganisationResolver } from './modules/
 import { RegionResolver } from './modules/regions/region.resolver.js';
 import { ResourceResolver } from './modules/resources/resource.resolver.js';
 import { UserResolver } from './modules/users/user.resolver.js';
+import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
   NodeResolver,
@@ -54,7 +55,7 @@ export function buildSchema(): Promise<GraphQLSchema> {
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
   }).then((schema) => {
     globaliseIds(schema);
-    return schema;
+    return withSubscriptions(schema);
   });
   return built;
 }

@@ -1,0 +1,375 @@
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Db } from '../db/client.js';
+import { activity, type ActivityRow } from '../db/schema.js';
+import { createContext, type Viewer } from '../context.js';
+import { ForbiddenError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ActivityFeed } from './feed.js';
+
+export type Scope = { kind: 'circle'; circleId: string } | { kind: 'thread'; threadId: string; circleId: string } | { kind: 'my' };
+
+/** A subscription operation, parsed, validated and authorised (see subscriptions.ts). */
+export interface SubscriptionSpec {
+  viewer: Viewer;
+  scope: Scope;
+  /** Resume after this cursor; null: live events only, from now. */
+  after: bigint | null;
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown>;
+  /** Executions are shared by subscriptions with the same key (document, variables, scope). */
+  key: string;
+}
+
+// Fields whose value depends on who asks: a document selecting any of them is executed per viewer.
+const VIEWER_DEPENDENT = new Set([
+  'User.email',
+  'User.circles',
+  'Organisation.circles',
+  'Organisation.viewerRole',
+  'Resource.circles',
+  'Circle.viewerRole',
+  'Circle.viewerCanPost',
+  'Circle.viewerUnreadCount',
+  'ReactionGroup.viewerHasReacted',
+]);
+
+export function selectsViewerDependentFields(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && VIEWER_DEPENDENT.has(`${parent.name}.${node.name.value}`)) found = true;
+      },
+    }),
+  );
+  return found;
+}
+
+/** Variables that only carry the root field's `after`: they do not change what an event renders. */
+export function resumeVariables(operation: OperationDefinitionNode): Set<string> {
+  const names = new Set<string>();
+  const root = operation.selectionSet.selections[0];
+  if (root?.kind !== Kind.FIELD) return names;
+  for (const arg of root.arguments ?? []) {
+    if (arg.name.value === 'after' && arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+  }
+  return names;
+}
+
+const QUEUE_LIMIT = 1_000;
+const REPLAY_PAGE = 200;
+
+/** One subscription: an async iterator of results that graphql-ws sends as `next` messages. */
+export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
+  lastSent: bigint;
+  /** Rows that arrived while the subscriber replays history; null once live. */
+  pending: ActivityRow[] | null;
+  closed = false;
+  private ending = false;
+  private readonly queue: ExecutionResult[] = [];
+  private waiter: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
+
+  constructor(
+    readonly spec: SubscriptionSpec,
+    readonly group: Group,
+    private readonly onClose: (s: Subscriber) => void,
+    start: bigint,
+  ) {
+    this.lastSent = start;
+    this.pending = spec.after !== null ? [] : null;
+  }
+
+  get userId(): string {
+    return this.spec.viewer.user.id;
+  }
+
+  push(result: ExecutionResult): void {
+    if (this.closed || this.ending) return;
+    if (this.queue.length >= QUEUE_LIMIT) {
+      // The socket is not keeping up; its client resumes from its last cursor.
+      this.fail(
+        new GraphQLError('Too many undelivered events; resubscribe with `after` set to your last cursor.', {
+          extensions: { code: 'RATE_LIMITED' },
+        }),
+      );
+      return;
+    }
+    this.enqueue(result);
+  }
+
+  private enqueue(result: ExecutionResult) {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w({ value: result, done: false });
+    } else {
+      this.queue.push(result);
+    }
+  }
+
+  /** Ends the subscription with an error result, e.g. FORBIDDEN when the viewer was removed. */
+  fail(error: GraphQLError): void {
+    if (this.closed || this.ending) return;
+    this.enqueue({ errors: [error] });
+    this.finish();
+  }
+
+  finish(): void {
+    this.ending = true;
+    this.onClose(this);
+    if (this.waiter && this.queue.length === 0) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      this.closed = true;
+      w({ value: undefined, done: true });
+    }
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.ending || this.closed) {
+      this.closed = true;
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.closed = true;
+    this.onClose(this);
+    this.queue.length = 0;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.({ value: undefined, done: true });
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(): Promise<IteratorResult<ExecutionResult>> {
+    return this.return();
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+/** Subscribers sharing one execution per event. */
+export class Group {
+  readonly subscribers = new Set<Subscriber>();
+  chain: Promise<void> = Promise.resolve();
+  constructor(readonly spec: SubscriptionSpec) {}
+}
+
+export interface HubOptions {
+  db: Db;
+  schema: GraphQLSchema;
+  feed: ActivityFeed;
+  logger: Logger;
+  /** Turns an execution's errors into what clients may see (masking unexpected ones). */
+  maskErrors: (errors: readonly GraphQLError[]) => GraphQLError[];
+}
+
+/**
+ * Fan-out of the activity feed to subscriptions. Each event is executed once per group of
+ * subscriptions with the same document, variables and permission scope, and the one result is
+ * queued for every member of the group that may see the event.
+ */
+export class SubscriptionHub {
+  /** Executions of subscription documents so far; tests and benchmarks read it. */
+  executions = 0;
+  private readonly groups = new Map<string, Group>();
+  private readonly byCircle = new Map<string, Set<Group>>();
+  private readonly byThread = new Map<string, Set<Group>>();
+  private readonly mine = new Set<Group>();
+
+  constructor(private readonly options: HubOptions) {}
+
+  get subscriberCount(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.subscribers.size;
+    return n;
+  }
+
+  /** Starts a subscription: replays history after `spec.after` if given, then goes live. */
+  open(spec: SubscriptionSpec): Subscriber {
+    let group = this.groups.get(spec.key);
+    if (!group) {
+      group = new Group(spec);
+      this.groups.set(spec.key, group);
+      this.index(group, true);
+    }
+    const subscriber = new Subscriber(spec, group, (s) => this.close(s), spec.after ?? this.options.feed.cursor);
+    group.subscribers.add(subscriber);
+    if (subscriber.pending) void this.replay(subscriber);
+    return subscriber;
+  }
+
+  private index(group: Group, add: boolean) {
+    const { scope } = group.spec;
+    const set =
+      scope.kind === 'my'
+        ? this.mine
+        : scope.kind === 'circle'
+          ? this.bucket(this.byCircle, scope.circleId, add)
+          : this.bucket(this.byThread, scope.threadId, add);
+    if (!set) return;
+    if (add) set.add(group);
+    else {
+      set.delete(group);
+      if (set.size === 0 && scope.kind === 'circle') this.byCircle.delete(scope.circleId);
+      if (set.size === 0 && scope.kind === 'thread') this.byThread.delete(scope.threadId);
+    }
+  }
+
+  private bucket(map: Map<string, Set<Group>>, id: string, create: boolean) {
+    let set = map.get(id);
+    if (!set && create) map.set(id, (set = new Set()));
+    return set;
+  }
+
+  private close(s: Subscriber) {
+    const group = s.group;
+    if (!group.subscribers.delete(s)) return;
+    if (group.subscribers.size === 0 && this.groups.get(group.spec.key) === group) {
+      this.groups.delete(group.spec.key);
+      this.index(group, false);
+    }
+  }
+
+  /** Rows from the feed, in cursor order. */
+  onRows(rows: ActivityRow[]): void {
+    for (const row of rows) {
+      this.options.feed.memberships.apply(row);
+      this.dispatch(row);
+    }
+  }
+
+  private dispatch(row: ActivityRow) {
+    const groups: Group[] = [];
+    for (const g of this.byCircle.get(row.circleId) ?? []) groups.push(g);
+    if (row.threadId) for (const g of this.byThread.get(row.threadId) ?? []) groups.push(g);
+    for (const g of this.mine) groups.push(g);
+    const left = row.kind === 'MEMBER_LEFT' ? row.memberUserId : null;
+
+    for (const group of groups) {
+      const { scope } = group.spec;
+      const recipients: Subscriber[] = [];
+      const removed: Subscriber[] = [];
+      for (const s of group.subscribers) {
+        if (s.closed) continue;
+        if (scope.kind === 'my') {
+          if (!this.options.feed.memberships.isMember(s.userId, row.circleId)) continue;
+        } else if (left === s.userId) {
+          removed.push(s);
+          continue;
+        }
+        if (s.pending) s.pending.push(row);
+        else recipients.push(s);
+      }
+      if (recipients.length === 0 && removed.length === 0) continue;
+      // Per group, events are handled one after another, so each subscriber gets them in order.
+      group.chain = group.chain
+        .then(async () => {
+          if (recipients.length) await this.deliver(group.spec, row, recipients);
+          for (const s of removed) s.fail(new ForbiddenError('You are no longer a member of this circle.'));
+        })
+        .catch((err) => this.options.logger.error('subscription delivery failed', { err }));
+    }
+  }
+
+  private async deliver(spec: SubscriptionSpec, row: ActivityRow, recipients: Subscriber[]) {
+    const targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
+    if (targets.length === 0) return;
+    const result = await this.render(spec, row, targets[0].spec.viewer);
+    for (const s of targets) {
+      if (s.closed || row.id <= s.lastSent) continue;
+      s.lastSent = row.id;
+      s.push(result);
+    }
+  }
+
+  /** Executes the subscription document for one event, as `viewer`, with fresh loaders. */
+  private async render(spec: SubscriptionSpec, row: ActivityRow, viewer: Viewer): Promise<ExecutionResult> {
+    this.executions++;
+    const result = await execute({
+      schema: this.options.schema,
+      document: spec.document,
+      operationName: spec.operationName,
+      variableValues: spec.variables,
+      rootValue: row,
+      contextValue: createContext(this.options.db, viewer),
+    });
+    return result.errors ? { ...result, errors: this.options.maskErrors(result.errors) } : result;
+  }
+
+  /** What a subscription's scope covers, as SQL over the activity log. */
+  private scopeFilter(s: Subscriber): SQL | undefined {
+    const { scope } = s.spec;
+    if (scope.kind === 'circle') return eq(activity.circleId, scope.circleId);
+    if (scope.kind === 'thread') return eq(activity.threadId, scope.threadId);
+    const circles = this.options.feed.memberships.circlesOf(s.userId);
+    return circles.length ? sql`${activity.circleId} = any(${sql.param(circles)}::uuid[])` : sql`false`;
+  }
+
+  /**
+   * History after the subscriber's cursor, straight from the log, then whatever the feed brought
+   * meanwhile. `lastSent` drops what both paths saw, so nothing arrives twice and nothing is skipped.
+   */
+  private async replay(s: Subscriber) {
+    try {
+      for (;;) {
+        const rows = await this.options.db
+          .select()
+          .from(activity)
+          .where(and(this.scopeFilter(s), gt(activity.id, s.lastSent)))
+          .orderBy(asc(activity.id))
+          .limit(REPLAY_PAGE);
+        for (const row of rows) {
+          if (s.closed) return;
+          const result = await this.render(s.spec, row, s.spec.viewer);
+          if (s.closed) return;
+          s.lastSent = row.id;
+          s.push(result);
+        }
+        if (rows.length < REPLAY_PAGE) break;
+      }
+      while (s.pending && s.pending.length) {
+        const row = s.pending.shift()!;
+        if (s.closed) return;
+        if (row.id <= s.lastSent) continue;
+        if (s.spec.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId) {
+          s.fail(new ForbiddenError('You are no longer a member of this circle.'));
+          return;
+        }
+        const result = await this.render(s.spec, row, s.spec.viewer);
+        s.lastSent = row.id;
+        s.push(result);
+      }
+      s.pending = null;
+    } catch (err) {
+      this.options.logger.error('subscription replay failed', { err });
+      s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+    }
+  }
+
+  /** Ends every subscription (server shutdown). */
+  closeAll(): void {
+    for (const g of [...this.groups.values()]) for (const s of [...g.subscribers]) s.finish();
+  }
+}

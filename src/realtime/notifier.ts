@@ -1,0 +1,98 @@
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { ACTIVITY_CHANNEL } from './activity-log.js';
+
+/**
+ * Tells the feed that activity may have been committed. Signals carry no data the feed relies
+ * on: it always reads the log itself from its last cursor, so a lost or doubled signal is harmless.
+ * PostgreSQL's NOTIFY serves several instances; Redis or NATS could replace it behind this interface.
+ */
+export interface Notifier {
+  start(signal: () => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One dedicated LISTEN connection per instance, re-established when it drops. */
+export class PgNotifier implements Notifier {
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+  private attempt = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(signal: () => void): Promise<void> {
+    await this.connect(signal);
+  }
+
+  private async connect(signal: () => void): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'hub-listener' });
+    const lost = (why: string) => {
+      if (this.client !== client || this.stopped) return;
+      this.client = undefined;
+      client.removeAllListeners();
+      client.end().catch(() => {});
+      this.logger.warn('activity listener connection lost; reconnecting', { why });
+      this.schedule(signal);
+    };
+    client.on('error', (err) => lost(err.message));
+    client.on('end', () => lost('connection ended'));
+    client.on('notification', () => signal());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${ACTIVITY_CHANNEL}`);
+    } catch (err) {
+      client.removeAllListeners();
+      client.end().catch(() => {});
+      if (this.attempt === 0 && !this.client) throw err;
+      this.logger.warn('activity listener could not reconnect yet', { err: (err as Error).message });
+      this.schedule(signal);
+      return;
+    }
+    this.client = client;
+    this.attempt = 0;
+    // NOTIFY is not queued for a listener that is away: catch up on whatever committed meanwhile.
+    signal();
+  }
+
+  private schedule(signal: () => void) {
+    if (this.stopped) return;
+    const delay = Math.min(5_000, 100 * 2 ** this.attempt++);
+    this.retry = setTimeout(() => void this.connect(signal), delay);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.removeAllListeners();
+      client.on('error', () => {});
+      await client.end().catch(() => {});
+    }
+  }
+}
+
+/** PGlite lives in this process: its own LISTEN/NOTIFY delivers in-process. */
+export class PgliteNotifier implements Notifier {
+  private unlisten: (() => Promise<void>) | undefined;
+  constructor(private readonly client: PGlite) {}
+
+  async start(signal: () => void): Promise<void> {
+    this.unlisten = await this.client.listen(ACTIVITY_CHANNEL, () => signal());
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.().catch(() => {});
+  }
+}
+
+export function createNotifier(database: Database, logger: Logger): Notifier {
+  return database.raw.kind === 'pg' ? new PgNotifier(database.raw.url, logger) : new PgliteNotifier(database.raw.client);
+}

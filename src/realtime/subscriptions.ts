@@ -1,0 +1,165 @@
+import {
+  getOperationAST,
+  GraphQLError,
+  GraphQLID,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLOutputType,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+import type { Db } from '../db/client.js';
+import type { Viewer } from '../context.js';
+import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import { canRead } from '../auth/permissions.js';
+import { loadStanding } from '../auth/guard.js';
+import { threads } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { decodeCursor } from '../shared/connection.js';
+import { fromGlobalId } from '../shared/ids.js';
+import { queryLimitsRule } from '../shared/limits.js';
+import { ACTIVITY_KEYS } from '../modules/circles/circle.service.js';
+import { resumeVariables, selectsViewerDependentFields, type Scope, type SubscriptionSpec } from './hub.js';
+
+const servedOverWebSocket = () => {
+  throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql.', {
+    extensions: { code: 'BAD_REQUEST' },
+  });
+};
+
+/**
+ * The contract's Subscription type, added to the schema type-graphql builds. Each field's value
+ * is the activity row the hub executes the document with; the hub, not graphql-js, subscribes.
+ */
+export function withSubscriptions(schema: GraphQLSchema): GraphQLSchema {
+  const activity = schema.getType('Activity') as GraphQLOutputType;
+  const after = {
+    type: GraphQLString,
+    description: 'Resume after this activity cursor: first every activity after it, then live ones, with no gap and no duplicate.',
+  };
+  const field = (description: string, args: Record<string, any>) => ({
+    type: new GraphQLNonNull(activity),
+    description,
+    args,
+    resolve: (row: unknown) => row,
+    subscribe: servedOverWebSocket,
+  });
+  const subscription = new GraphQLObjectType({
+    name: 'Subscription',
+    description: 'Live activity over graphql-ws (graphql-transport-ws) at /graphql; send { authToken } in connection_init.',
+    fields: {
+      circleActivity: field(
+        'Live activity of one circle. With `after`, first replays every activity after that cursor, then continues live, with no gap and no duplicate. Ends with FORBIDDEN if the viewer leaves or is removed.',
+        { circleId: { type: new GraphQLNonNull(GraphQLID), description: 'The circle.' }, after },
+      ),
+      threadActivity: field('Live activity of one thread (posts, edits, reactions), resumable the same way.', {
+        threadId: { type: new GraphQLNonNull(GraphQLID), description: 'The thread.' },
+        after,
+      }),
+      myActivity: field(
+        "Live activity of every circle the viewer belongs to, including circles joined after subscribing: the coordinator's feed.",
+        { after },
+      ),
+    },
+  });
+  return new GraphQLSchema({ ...schema.toConfig(), subscription });
+}
+
+interface Prepared {
+  document: DocumentNode;
+  errors: readonly GraphQLError[];
+  viewerDependent: boolean;
+}
+
+/** Parsed and validated documents, by query text: clients send the same few documents. */
+export class DocumentCache {
+  private readonly entries = new Map<string, Prepared>();
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly max = 500,
+  ) {}
+
+  get(query: string): Prepared {
+    const hit = this.entries.get(query);
+    if (hit) {
+      // Refresh its place: the map's order is the eviction order.
+      this.entries.delete(query);
+      this.entries.set(query, hit);
+      return hit;
+    }
+    let prepared: Prepared;
+    try {
+      const document = parse(query, { maxTokens: 5_000 });
+      const errors = validate(this.schema, document, [...specifiedRules, queryLimitsRule({ maxDepth: 12, maxAliases: 30 })]);
+      prepared = { document, errors, viewerDependent: errors.length ? false : selectsViewerDependentFields(this.schema, document) };
+    } catch (err) {
+      prepared = { document: { kind: 'Document' as any, definitions: [] }, errors: [err as GraphQLError], viewerDependent: false };
+    }
+    this.entries.set(query, prepared);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    return prepared;
+  }
+}
+
+/**
+ * Checks a subscription operation and who asks for it, and describes it for the hub. Throws
+ * coded errors: UNAUTHENTICATED without a valid token, NOT_FOUND for a circle or thread the
+ * viewer may not see, BAD_USER_INPUT for a bad cursor or ID.
+ */
+export async function prepareSubscription(
+  db: Db,
+  schema: GraphQLSchema,
+  viewer: Viewer | null,
+  prepared: Prepared,
+  query: string,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): Promise<SubscriptionSpec> {
+  const operation = getOperationAST(prepared.document, operationName)!;
+  const root = operation.selectionSet.selections[0] as FieldNode;
+  const fieldDef = schema.getSubscriptionType()!.getFields()[root.name.value];
+  const args = getArgumentValues(fieldDef, root, variables) as { circleId?: string; threadId?: string; after?: string | null };
+  if (!viewer) throw new UnauthenticatedError('Sign in first: send connection_init with payload { authToken }.');
+  const after = args.after != null ? (decodeCursor(args.after, ACTIVITY_KEYS, 'after')[0] as bigint) : null;
+
+  let scope: Scope;
+  if (root.name.value === 'circleActivity') {
+    const circleId = fromGlobalId(args.circleId!, 'Circle', 'circleId');
+    const found = await loadStanding(db, circleId, viewer.user.id);
+    if (!found || !canRead(found.circle, found.standing)) throw new NotFoundError('Circle', 'circleId');
+    scope = { kind: 'circle', circleId };
+  } else if (root.name.value === 'threadActivity') {
+    const threadId = fromGlobalId(args.threadId!, 'Thread', 'threadId');
+    const [thread] = await db.select({ circleId: threads.circleId }).from(threads).where(eq(threads.id, threadId));
+    const found = thread ? await loadStanding(db, thread.circleId, viewer.user.id) : null;
+    if (!found || !canRead(found.circle, found.standing)) throw new NotFoundError('Thread', 'threadId');
+    scope = { kind: 'thread', threadId, circleId: thread.circleId };
+  } else {
+    scope = { kind: 'my' };
+  }
+
+  const resume = resumeVariables(operation);
+  const shared = Object.fromEntries(Object.entries(variables).filter(([name]) => !resume.has(name)));
+  const scopeKey = prepared.viewerDependent
+    ? `viewer:${viewer.user.id}`
+    : scope.kind === 'circle'
+      ? `circle:${scope.circleId}`
+      : scope.kind === 'thread'
+        ? `thread:${scope.threadId}`
+        : 'my';
+  return {
+    viewer,
+    scope,
+    after,
+    document: prepared.document,
+    operationName,
+    variables,
+    key: JSON.stringify([query, operationName ?? null, shared, scopeKey]),
+  };
+}
