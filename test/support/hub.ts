@@ -15,6 +15,8 @@ export interface TestHub {
   app: App;
   database: Database;
   url: string;
+  /** PostgreSQL URL of this hub's own database; undefined on PGlite. */
+  databaseUrl?: string;
   /** SQL statements run so far (all connections); tests diff it around a request. */
   statements: string[];
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
@@ -28,6 +30,7 @@ export async function startHub(): Promise<TestHub> {
   const onQuery = (query: string) => void statements.push(query);
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
+  let databaseUrl: string | undefined;
   if (testDb.kind === 'pg') {
     const name = `${testDb.template.replace('tmpl_', '')}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: testDb.adminUrl });
@@ -36,7 +39,8 @@ export async function startHub(): Promise<TestHub> {
     await admin.end();
     const url = new URL(testDb.adminUrl);
     url.pathname = `/${name}`;
-    database = await createDatabase({ url: url.toString(), poolSize: 10, onQuery });
+    databaseUrl = url.toString();
+    database = await createDatabase({ url: databaseUrl, poolSize: 10, onQuery });
     drop = async () => {
       const a = new pg.Client({ connectionString: testDb.adminUrl });
       await a.connect();
@@ -52,6 +56,7 @@ export async function startHub(): Promise<TestHub> {
     app,
     database,
     url: app.url,
+    databaseUrl,
     statements,
     async gql(query, variables, token) {
       const res = await fetch(app.url, {

@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../src/app.js';
+import { createDatabase, type Database } from '../src/db/client.js';
+import { createLogger } from '../src/logger.js';
+import { startHub, type TestHub } from './support/hub.js';
+import { seedKit } from './support/seed-kit.js';
+import { collect, until, wsClient } from './support/ws.js';
+
+const onPostgres = process.env.TEST_DATABASE === 'postgres';
+
+// Several instances share one PostgreSQL through NOTIFY; PGlite is one process by nature.
+describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
+  let a: TestHub;
+  let bDatabase: Database;
+  let b: App;
+
+  beforeAll(async () => {
+    a = await startHub();
+    bDatabase = await createDatabase({ url: a.databaseUrl! });
+    b = await buildApp({ database: bDatabase, logger: createLogger('error') });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await bDatabase?.close();
+    await a?.stop();
+  });
+
+  async function listenerPids(): Promise<number[]> {
+    const client = new pg.Client({ connectionString: a.databaseUrl });
+    await client.connect();
+    const { rows } = await client.query(
+      `select pid from pg_stat_activity where datname = current_database() and application_name = 'hub-listener' order by pid`,
+    );
+    await client.end();
+    return rows.map((r) => r.pid);
+  }
+
+  it('a subscriber on one instance receives posts written through the other', async () => {
+    const kit = seedKit(a);
+    const { coordinator, circle } = await kit.circleWithCoordinator();
+    const thread = await coordinator.createThread(circle);
+    const client = wsClient(b.wsUrl, coordinator.token);
+    const sub = collect(client, `subscription($id: ID!) { circleActivity(circleId: $id) { kind post { body } } }`, { id: circle.id });
+    await until(() => b.hub.subscriberCount === 1, 5_000, 'subscription on instance B');
+    await coordinator.createPost(thread, { body: 'ditulis lewat instance A' });
+    await until(() => sub.received.results.length === 1, 5_000, 'delivery on instance B');
+    expect(sub.received.results[0].data.circleActivity).toEqual({ kind: 'POST_CREATED', post: { body: 'ditulis lewat instance A' } });
+    sub.dispose();
+    await client.dispose();
+  });
+
+  it('when its LISTEN connection is killed, an instance reconnects and delivers everything committed meanwhile', async () => {
+    const kit = seedKit(a);
+    const { coordinator, circle } = await kit.circleWithCoordinator();
+    const thread = await coordinator.createThread(circle);
+    const client = wsClient(b.wsUrl, coordinator.token);
+    const sub = collect(client, `subscription($id: ID!) { circleActivity(circleId: $id) { kind post { body } } }`, { id: circle.id });
+    await until(() => b.hub.subscriberCount === 1, 5_000, 'subscription on instance B');
+
+    const before = await listenerPids();
+    expect(before).toHaveLength(2);
+    const admin = new pg.Client({ connectionString: a.databaseUrl });
+    await admin.connect();
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where pid = any($1::int[])`, [before]);
+    await admin.end();
+    for (let i = 0; i < 5; i++) await coordinator.createPost(thread, { body: `sementara terputus ${i}` });
+
+    // Well inside the feed's 5 s safety sweep: the reconnect itself must catch up.
+    await until(() => sub.received.results.length === 5, 4_000, 'catch-up after reconnect');
+    expect(sub.received.results.map((r) => r.data.circleActivity.post.body)).toEqual([0, 1, 2, 3, 4].map((i) => `sementara terputus ${i}`));
+    const after = await listenerPids();
+    expect(after).toHaveLength(2);
+    expect(after.some((pid) => before.includes(pid))).toBe(false);
+
+    await coordinator.createPost(thread, { body: 'setelah tersambung lagi' });
+    await until(() => sub.received.results.length === 6, 5_000, 'live delivery after reconnect');
+    sub.dispose();
+    await client.dispose();
+  });
+});
