@@ -81,7 +81,9 @@ function firstViolation(errors: ValidationError[], prefix = ''): { field: string
 function isExpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof HubError || original instanceof ArgumentValidationError) return true;
-  return original instanceof GraphQLError && CLIENT_CODES.has(String(original.extensions?.code));
+  if (!(original instanceof GraphQLError)) return false;
+  const code = original.extensions?.code;
+  return CLIENT_CODES.has(String(code)) || (code === undefined && !original.path);
 }
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -96,7 +98,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (isExpected(error) || CLIENT_CODES.has(String(formatted.extensions?.code))) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    // Apollo's variable coercion errors name the field only in the message: `at "input.kind"`.
+    const at = extensions.code === 'BAD_USER_INPUT' && !extensions.field ? /at "([^"]+)"/.exec(formatted.message) : null;
+    if (at) extensions.field = at[1].split('.').slice(1).join('.') || at[1];
     return { ...formatted, extensions };
+  }
+  // A request-level GraphQLError (no path) without a code is Apollo refusing a bad request,
+  // e.g. a persisted query whose hash does not match: the client's fault, not ours.
+  if (original instanceof GraphQLError && !formatted.path && formatted.extensions?.code === undefined) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
   }
   return {
     message: 'Internal server error.',

@@ -29,3 +29,9 @@ export async function standingIn(ctx: Context, circleId: string): Promise<Standi
   ]);
   return { signedIn: true, role, orgAdmin };
 }
+
+/** Switches a request to another viewer (after signIn/signUp), with loaders for that viewer. */
+export function actAs(ctx: Context, viewer: Viewer): void {
+  ctx.viewer = viewer;
+  ctx.loaders = createLoaders(ctx.db, viewer.user.id);
+}

@@ -55,6 +55,9 @@ export function buildSchema(): Promise<GraphQLSchema> {
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
   }).then((schema) => {
     globaliseIds(schema);
+    // type-graphql has no option for the root types' descriptions.
+    schema.getQueryType()!.description = 'Reading: the public directory (SDG goals, regions, organisations) and, signed in, circles and resources.';
+    schema.getMutationType()!.description = 'Writing: each mutation runs in one transaction and appends its activity to the circle\u2019s log.';
     return withSubscriptions(schema);
   });
   return built;

@@ -24,7 +24,11 @@ export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return [];
   await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK})`);
-  const rows = await tx.insert(activity).values(list).returning();
+  // now() is the transaction's start; under the lock the clock rises with the cursor.
+  const rows = await tx
+    .insert(activity)
+    .values(list.map((e) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
+    .returning();
   await tx.execute(sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`);
   return rows;
 }

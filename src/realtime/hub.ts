@@ -8,6 +8,9 @@ import {
   visitWithTypeInfo,
   type DocumentNode,
   type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -62,10 +65,31 @@ export function selectsViewerDependentFields(schema: GraphQLSchema, document: Do
 }
 
 /** Variables that only carry the root field's `after`: they do not change what an event renders. */
-export function resumeVariables(operation: OperationDefinitionNode): Set<string> {
+/** The one root field of a subscription, also when selected through fragments. */
+export function rootField(document: DocumentNode, operation: OperationDefinitionNode): FieldNode | undefined {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const find = (set: SelectionSetNode, seen: Set<string>): FieldNode | undefined => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        if (sel.name.value !== '__typename') return sel;
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const found = find(sel.selectionSet, seen);
+        if (found) return found;
+      } else if (!seen.has(sel.name.value) && fragments.has(sel.name.value)) {
+        const found = find(fragments.get(sel.name.value)!.selectionSet, new Set(seen).add(sel.name.value));
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return find(operation.selectionSet, new Set());
+}
+
+export function resumeVariables(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
   const names = new Set<string>();
-  const root = operation.selectionSet.selections[0];
-  if (root?.kind !== Kind.FIELD) return names;
+  const root = rootField(document, operation);
+  if (!root) return names;
   for (const arg of root.arguments ?? []) {
     if (arg.name.value === 'after' && arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
   }
@@ -196,6 +220,7 @@ export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
   private readonly byCircle = new Map<string, Set<Group>>();
   private readonly byThread = new Map<string, Set<Group>>();
+  private readonly threadsByCircle = new Map<string, Set<Group>>();
   private readonly mine = new Set<Group>();
 
   constructor(private readonly options: HubOptions) {}
@@ -222,25 +247,27 @@ export class SubscriptionHub {
 
   private index(group: Group, add: boolean) {
     const { scope } = group.spec;
-    const set =
-      scope.kind === 'my'
-        ? this.mine
-        : scope.kind === 'circle'
-          ? this.bucket(this.byCircle, scope.circleId, add)
-          : this.bucket(this.byThread, scope.threadId, add);
-    if (!set) return;
-    if (add) set.add(group);
-    else {
-      set.delete(group);
-      if (set.size === 0 && scope.kind === 'circle') this.byCircle.delete(scope.circleId);
-      if (set.size === 0 && scope.kind === 'thread') this.byThread.delete(scope.threadId);
+    if (scope.kind === 'my') {
+      if (add) this.mine.add(group);
+      else this.mine.delete(group);
+    } else if (scope.kind === 'circle') {
+      this.file(this.byCircle, scope.circleId, group, add);
+    } else {
+      this.file(this.byThread, scope.threadId, group, add);
+      // Membership changes come as circle events without a thread; thread groups hear of them here.
+      this.file(this.threadsByCircle, scope.circleId, group, add);
     }
   }
 
-  private bucket(map: Map<string, Set<Group>>, id: string, create: boolean) {
+  private file(map: Map<string, Set<Group>>, id: string, group: Group, add: boolean) {
     let set = map.get(id);
-    if (!set && create) map.set(id, (set = new Set()));
-    return set;
+    if (add) {
+      if (!set) map.set(id, (set = new Set()));
+      set.add(group);
+    } else if (set) {
+      set.delete(group);
+      if (set.size === 0) map.delete(id);
+    }
   }
 
   private close(s: Subscriber) {
@@ -261,14 +288,15 @@ export class SubscriptionHub {
   }
 
   private dispatch(row: ActivityRow) {
-    const groups: Group[] = [];
-    for (const g of this.byCircle.get(row.circleId) ?? []) groups.push(g);
-    if (row.threadId) for (const g of this.byThread.get(row.threadId) ?? []) groups.push(g);
-    for (const g of this.mine) groups.push(g);
     const left = row.kind === 'MEMBER_LEFT' ? row.memberUserId : null;
+    const groups = new Set<Group>([...(this.byCircle.get(row.circleId) ?? []), ...this.mine]);
+    if (row.threadId) for (const g of this.byThread.get(row.threadId) ?? []) groups.add(g);
+    if (left) for (const g of this.threadsByCircle.get(row.circleId) ?? []) groups.add(g);
 
     for (const group of groups) {
       const { scope } = group.spec;
+      // A thread group hears of its circle's membership changes without receiving them.
+      const receives = scope.kind !== 'thread' || row.threadId === scope.threadId;
       const recipients: Subscriber[] = [];
       const removed: Subscriber[] = [];
       for (const s of group.subscribers) {
@@ -276,9 +304,11 @@ export class SubscriptionHub {
         if (scope.kind === 'my') {
           if (!this.options.feed.memberships.isMember(s.userId, row.circleId)) continue;
         } else if (left === s.userId) {
-          removed.push(s);
+          if (s.pending) s.pending.push(row);
+          else removed.push(s);
           continue;
         }
+        if (!receives) continue;
         if (s.pending) s.pending.push(row);
         else recipients.push(s);
       }
@@ -357,6 +387,7 @@ export class SubscriptionHub {
           s.fail(new ForbiddenError('You are no longer a member of this circle.'));
           return;
         }
+        if (s.spec.scope.kind === 'thread' && row.threadId !== s.spec.scope.threadId) continue;
         const result = await this.render(s.spec, row, s.spec.viewer);
         s.lastSent = row.id;
         s.push(result);

@@ -10,7 +10,6 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
-  type FieldNode,
   type GraphQLOutputType,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
@@ -25,7 +24,7 @@ import { decodeCursor } from '../shared/connection.js';
 import { fromGlobalId } from '../shared/ids.js';
 import { queryLimitsRule } from '../shared/limits.js';
 import { ACTIVITY_KEYS } from '../modules/circles/circle.service.js';
-import { resumeVariables, selectsViewerDependentFields, type Scope, type SubscriptionSpec } from './hub.js';
+import { resumeVariables, rootField, selectsViewerDependentFields, type Scope, type SubscriptionSpec } from './hub.js';
 
 const servedOverWebSocket = () => {
   throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql.', {
@@ -122,7 +121,7 @@ export async function prepareSubscription(
   variables: Record<string, unknown>,
 ): Promise<SubscriptionSpec> {
   const operation = getOperationAST(prepared.document, operationName)!;
-  const root = operation.selectionSet.selections[0] as FieldNode;
+  const root = rootField(prepared.document, operation)!;
   const fieldDef = schema.getSubscriptionType()!.getFields()[root.name.value];
   const args = getArgumentValues(fieldDef, root, variables) as { circleId?: string; threadId?: string; after?: string | null };
   if (!viewer) throw new UnauthenticatedError('Sign in first: send connection_init with payload { authToken }.');
@@ -144,7 +143,7 @@ export async function prepareSubscription(
     scope = { kind: 'my' };
   }
 
-  const resume = resumeVariables(operation);
+  const resume = resumeVariables(prepared.document, operation);
   const shared = Object.fromEntries(Object.entries(variables).filter(([name]) => !resume.has(name)));
   const scopeKey = prepared.viewerDependent
     ? `viewer:${viewer.user.id}`

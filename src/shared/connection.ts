@@ -42,6 +42,7 @@ export function cursorOf(row: Record<string, unknown>, keys: SortKey[]): string 
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 export function decodeCursor(cursor: string, keys: SortKey[], field = 'after'): unknown[] {
   const invalid = () => new BadInputError(field, 'is not a cursor of this list');
@@ -56,17 +57,18 @@ export function decodeCursor(cursor: string, keys: SortKey[], field = 'after'): 
     switch (keys[i].type) {
       case 'date': {
         const d = typeof value === 'string' ? new Date(value) : null;
-        if (!d || Number.isNaN(d.getTime())) throw invalid();
+        // Years a forged cursor could carry but PostgreSQL cannot compare with (it would fail the query).
+        if (!d || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999) throw invalid();
         return d;
       }
       case 'uuid':
         if (typeof value !== 'string' || !UUID.test(value)) throw invalid();
         return value;
       case 'text':
-        if (typeof value !== 'string') throw invalid();
+        if (typeof value !== 'string' || value.includes('\u0000')) throw invalid();
         return value;
       case 'bigint':
-        if (typeof value !== 'string' || !/^[0-9]{1,19}$/.test(value)) throw invalid();
+        if (typeof value !== 'string' || !/^[0-9]{1,19}$/.test(value) || BigInt(value) > MAX_BIGINT) throw invalid();
         return BigInt(value);
       case 'int':
         if (!Number.isInteger(value)) throw invalid();

@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsInt, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { BadInputError } from '../errors.js';
 
 /** Shared input rules, so a title is bounded the same way wherever it is typed. */
 export const LIMITS = {
@@ -18,12 +19,20 @@ const compose =
   };
 
 export const NotBlank = () => Matches(/\S/, { message: '$property must not be blank' });
-export const Name = () => compose(NotBlank(), MaxLength(LIMITS.name));
-export const Title = () => compose(NotBlank(), MaxLength(LIMITS.title));
-export const Body = () => compose(NotBlank(), MaxLength(LIMITS.body));
-export const Description = () => MaxLength(LIMITS.description);
+// PostgreSQL text cannot hold U+0000: refused as bad input here rather than failing in the database.
+const NUL_MESSAGE = 'must not contain NUL characters';
+export const NoNul = () => Matches(/^[^\u0000]*$/, { message: `$property ${NUL_MESSAGE}` });
+export function assertNoNul(value: string, field: string): void {
+  if (value.includes('\u0000')) throw new BadInputError(field, NUL_MESSAGE);
+}
+export const Name = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.name));
+export const Title = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.title));
+export const Body = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.body));
+export const Description = () => compose(NoNul(), MaxLength(LIMITS.description));
+export const Search = () => compose(NoNul(), MaxLength(LIMITS.search));
 export const HttpUrl = () =>
   compose(
+    NoNul(),
     MaxLength(LIMITS.url),
     IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: '$property must be an http(s) URL' }),
   );
@@ -34,4 +43,4 @@ export const SdgGoals = () =>
     Min(1, { each: true, message: '$property must hold SDG goal numbers from 1 to 18' }),
     Max(18, { each: true, message: '$property must hold SDG goal numbers from 1 to 18' }),
   );
-export const ClientMutationId = () => compose(NotBlank(), MaxLength(LIMITS.clientMutationId));
+export const ClientMutationId = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.clientMutationId));

@@ -24,6 +24,7 @@ import { decodeCursor, type PageArgs, type SortKey } from '../../shared/connecti
 import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import { containsText, inRegionTree, uniqueSlug } from '../../shared/sql.js';
+import { assertNoNul } from '../../shared/validation.js';
 import { assertBelongsTo, memberOrganisations } from '../organisations/organisation.service.js';
 import type {
   AddCircleMemberInput,
@@ -81,6 +82,7 @@ export async function readableCircle(ctx: Context, circleId: string, field = 'ci
 
 export async function circleBySlug(ctx: Context, slug: string): Promise<CircleRow> {
   requireViewer(ctx);
+  assertNoNul(slug, 'slug');
   const [row] = await ctx.db.select({ id: circles.id }).from(circles).where(eq(circles.slug, slug));
   if (!row) throw new NotFoundError('Circle', 'slug');
   return readableCircle(ctx, row.id, 'slug');
@@ -253,6 +255,15 @@ export async function addCircleMember(ctx: Context, input: AddCircleMemberInput)
   });
 }
 
+/**
+ * Serialises changes to a circle's membership: taken first, before the viewer's standing is read,
+ * so two coordinators demoting or removing each other at once queue up instead of deadlocking on
+ * each other's member rows. NO KEY UPDATE leaves inserts that reference the circle unblocked.
+ */
+async function lockMembership(tx: Tx, circleId: string): Promise<void> {
+  await tx.select({ id: circles.id }).from(circles).where(eq(circles.id, circleId)).for('no key update');
+}
+
 async function lockedMember(tx: Tx, circleId: string, userId: string): Promise<CircleMemberRow> {
   const [member] = await tx
     .select()
@@ -281,6 +292,7 @@ export async function updateCircleMemberRole(ctx: Context, input: UpdateCircleMe
   const circleId = fromGlobalId(input.circleId, 'Circle', 'circleId');
   const userId = fromGlobalId(input.userId, 'User', 'userId');
   return ctx.db.transaction(async (tx) => {
+    await lockMembership(tx, circleId);
     await circleFor(tx, viewer, circleId, 'manageMembers');
     const member = await lockedMember(tx, circleId, userId);
     if (member.role === input.role) return member;
@@ -308,6 +320,7 @@ export async function removeCircleMember(ctx: Context, input: RemoveCircleMember
   const circleId = fromGlobalId(input.circleId, 'Circle', 'circleId');
   const userId = fromGlobalId(input.userId, 'User', 'userId');
   return ctx.db.transaction(async (tx) => {
+    await lockMembership(tx, circleId);
     const { circle } = await circleFor(tx, viewer, circleId, 'manageMembers');
     await removeMember(tx, viewer, circleId, userId, 'userId');
     return circle;
@@ -318,6 +331,7 @@ export async function leaveCircle(ctx: Context, input: LeaveCircleInput): Promis
   const viewer = requireViewer(ctx);
   const circleId = fromGlobalId(input.circleId, 'Circle', 'circleId');
   return ctx.db.transaction(async (tx) => {
+    await lockMembership(tx, circleId);
     const { circle, standing } = await circleFor(tx, viewer, circleId, 'read');
     if (standing.role === null) throw new ConflictError('circleId: you are not a member of this circle', 'circleId');
     await removeMember(tx, viewer, circleId, viewer.user.id, 'circleId');

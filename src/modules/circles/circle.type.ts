@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional } from 'class-validator';
 import { CircleRole, CircleStatus, CircleVisibility, connectionTypes, DateTime, Node, PageArgs } from '../../shared/graphql.js';
-import { Description, LIMITS, Name, SdgGoals } from '../../shared/validation.js';
+import { Description, Name, SdgGoals, Search } from '../../shared/validation.js';
 import type { CircleMemberRow, CircleRow } from '../../db/schema.js';
 
 @ObjectType('Circle', {
@@ -48,7 +48,7 @@ export class CirclesArgs extends PageArgs {
   organisationId?: string | null;
   @Field(() => String, { nullable: true, description: 'Words to find in the name or description.' })
   @IsOptional()
-  @MaxLength(LIMITS.search)
+  @Search()
   search?: string | null;
 }
 

@@ -4,7 +4,6 @@ import type { Context, Viewer } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { posts, reactions, threadSdgGoals, threads, type CircleRow, type PostRow, type ThreadRow } from '../../db/schema.js';
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { can } from '../../auth/permissions.js';
 import { assertCan, circleFor, requireViewer } from '../../auth/guard.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
@@ -108,15 +107,21 @@ export async function createThread(ctx: Context, input: CreateThreadInput): Prom
   const viewer = requireViewer(ctx);
   const circleId = fromGlobalId(input.circleId, 'Circle', 'circleId');
   const id = randomUUID();
+  let replayed = false;
   const threadId = await ctx.db.transaction(async (tx) => {
     const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createThread', id);
-    if (first) return first;
+    if (first) {
+      replayed = true;
+      return first;
+    }
     await circleFor(tx, viewer, circleId, 'post');
     await tx.insert(threads).values({ id, circleId, authorId: viewer.user.id, title: input.title.trim(), body: input.body });
     if (input.sdgGoals?.length) await setGoals(tx, id, input.sdgGoals);
     await appendActivity(tx, { circleId, kind: 'THREAD_CREATED', actorId: viewer.user.id, threadId: id });
     return id;
   });
+  // A retry gets the first result only while the viewer may still see it (not after removal).
+  if (replayed) return readableThread(ctx, threadId, 'clientMutationId');
   return (await ctx.loaders.thread.clear(threadId).load(threadId))!;
 }
 
@@ -129,8 +134,10 @@ export async function updateThread(ctx: Context, input: UpdateThreadInput): Prom
     const editsContent = input.title != null || input.body != null || input.sdgGoals != null;
     const moderates = input.isPinned != null || input.isLocked != null;
     if (moderates) assertCan('moderate', circle, standing, 'threadId');
-    if (editsContent && !(thread.authorId === viewer.user.id && can('editOwn', circle, standing))) {
-      assertCan('moderate', circle, standing, 'threadId');
+    if (editsContent) {
+      // Like a post, a thread's words are its author's: moderators pin, lock and delete, never rewrite.
+      if (thread.authorId !== viewer.user.id) throw new ForbiddenError('Only its author may edit a thread.');
+      assertCan('editOwn', circle, standing, 'threadId');
     }
     if (!editsContent && !moderates) return thread;
     const now = new Date();
@@ -157,9 +164,13 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
   const threadId = fromGlobalId(input.threadId, 'Thread', 'threadId');
   const replyToId = optionalGlobalId(input.replyToId, 'Post', 'replyToId');
   const id = randomUUID();
+  let replayed = false;
   const postId = await ctx.db.transaction(async (tx) => {
     const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createPost', id);
-    if (first) return first;
+    if (first) {
+      replayed = true;
+      return first;
+    }
     // Locking the thread orders concurrent posts and makes the lock check and counter exact.
     const thread = await lockedThread(tx, threadId, 'threadId');
     await circleOf(tx, viewer, thread.circleId, 'post', 'Thread', 'threadId');
@@ -180,7 +191,14 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
     await appendActivity(tx, { circleId: thread.circleId, kind: 'POST_CREATED', actorId: viewer.user.id, threadId, postId: id });
     return id;
   });
-  return (await ctx.loaders.post.clear(postId).load(postId))!;
+  const post = (await ctx.loaders.post.clear(postId).load(postId))!;
+  // A retry gets the first result only while the viewer may still see it (not after removal).
+  if (replayed) {
+    await readableThread(ctx, post.threadId).catch(() => {
+      throw new NotFoundError('Post', 'clientMutationId');
+    });
+  }
+  return post;
 }
 
 async function lockedPost(tx: Tx, viewer: Viewer, postId: string) {

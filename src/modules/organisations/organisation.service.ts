@@ -16,6 +16,7 @@ import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import { inRegionTree, uniqueSlug } from '../../shared/sql.js';
+import { assertNoNul } from '../../shared/validation.js';
 import type { OrganisationKind } from '../../shared/graphql.js';
 import type { AddOrganisationMemberInput, CreateOrganisationInput } from './organisation.type.js';
 import type { Queryable } from '../../db/client.js';
@@ -39,6 +40,7 @@ export async function listOrganisations(
 }
 
 export async function organisationBySlug(ctx: Context, slug: string): Promise<OrganisationRow> {
+  assertNoNul(slug, 'slug');
   const [row] = await ctx.db.select().from(organisations).where(eq(organisations.slug, slug));
   if (!row) throw new NotFoundError('Organisation', 'slug');
   return row;

@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, MaxLength } from 'class-validator';
 import { connectionTypes, DateTime, Node, PageArgs, ResourceKind } from '../../shared/graphql.js';
-import { ClientMutationId, Description, HttpUrl, LIMITS, SdgGoals, Title } from '../../shared/validation.js';
+import { ClientMutationId, Description, HttpUrl, SdgGoals, Search, Title } from '../../shared/validation.js';
 import type { ResourceRow } from '../../db/schema.js';
 
 @ObjectType('Resource', {
@@ -33,7 +33,7 @@ export class ResourcesArgs extends PageArgs {
   kind?: ResourceKind | null;
   @Field(() => String, { nullable: true, description: 'Words to find in the title or description.' })
   @IsOptional()
-  @MaxLength(LIMITS.search)
+  @Search()
   search?: string | null;
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../context.js';
+import { actAs, type Context } from '../../context.js';
 import type { UserRow } from '../../db/schema.js';
 import { PageArgs } from '../../shared/graphql.js';
 import { OrganisationMembershipConnection } from '../organisations/organisation.type.js';
@@ -7,7 +7,13 @@ import { userOrganisationsPage } from '../organisations/organisation.service.js'
 import { CircleMembershipConnection } from '../circles/circle.type.js';
 import { userCirclesPage } from '../circles/circle.service.js';
 import { AuthPayload, SignInInput, SignUpInput, User } from './user.type.js';
-import { signIn, signOut, signUp } from './user.service.js';
+import { signIn, signOut, signUp, type AuthResult } from './user.service.js';
+
+/** The rest of the request acts as the user who just signed in, so the payload shows their own email. */
+function signedIn(ctx: Context, result: AuthResult): AuthResult {
+  actAs(ctx, { user: result.user, sessionId: result.sessionId });
+  return result;
+}
 
 @Resolver(() => User)
 export class UserResolver {
@@ -32,13 +38,13 @@ export class UserResolver {
   }
 
   @Mutation(() => AuthPayload, { description: 'Creates an account and signs in.' })
-  signUp(@Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput, @Ctx() ctx: Context) {
-    return signUp(ctx, input);
+  async signUp(@Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput, @Ctx() ctx: Context) {
+    return signedIn(ctx, await signUp(ctx, input));
   }
 
   @Mutation(() => AuthPayload, { description: 'Signs in with email and password; returns a new bearer token.' })
-  signIn(@Arg('input', () => SignInInput, { description: 'Credentials.' }) input: SignInInput, @Ctx() ctx: Context) {
-    return signIn(ctx, input);
+  async signIn(@Arg('input', () => SignInInput, { description: 'Credentials.' }) input: SignInInput, @Ctx() ctx: Context) {
+    return signedIn(ctx, await signIn(ctx, input));
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the token this request was made with.' })

@@ -11,12 +11,13 @@ import type { SignInInput, SignUpInput } from './user.type.js';
 export interface AuthResult {
   token: string;
   user: UserRow;
+  sessionId: string;
 }
 
 async function startSession(db: Db, user: UserRow): Promise<AuthResult> {
   const token = newToken();
-  await db.insert(sessions).values({ userId: user.id, tokenHash: hashToken(token) });
-  return { token, user };
+  const [session] = await db.insert(sessions).values({ userId: user.id, tokenHash: hashToken(token) }).returning({ id: sessions.id });
+  return { token, user, sessionId: session.id };
 }
 
 export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResult> {

@@ -1,6 +1,7 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { IsEmail, Matches, MaxLength, MinLength } from 'class-validator';
 import { DateTime, Node } from '../../shared/graphql.js';
+import { NoNul } from '../../shared/validation.js';
 
 @ObjectType('User', { implements: Node, description: 'A person using the hub.' })
 export class User extends Node {
@@ -14,6 +15,7 @@ export class User extends Node {
 export class SignUpInput {
   @Field(() => String, { description: 'Email address; unique regardless of letter case.' })
   @MaxLength(254)
+  @NoNul()
   @IsEmail({}, { message: 'must be an email address' })
   email!: string;
 
@@ -24,6 +26,7 @@ export class SignUpInput {
 
   @Field(() => String, { description: 'Name shown to others, up to 120 characters.' })
   @Matches(/\S/, { message: 'must not be blank' })
+  @NoNul()
   @MaxLength(120)
   displayName!: string;
 }
@@ -32,6 +35,7 @@ export class SignUpInput {
 export class SignInInput {
   @Field(() => String, { description: 'Email address, in any letter case.' })
   @MaxLength(254)
+  @NoNul()
   email!: string;
 
   @Field(() => String, { description: 'The account password.' })
