@@ -160,6 +160,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
+    // main.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError,
     validationRules: [queryLimitsRule({ maxDepth: 12, maxAliases: 30 })],
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging(logger)],
@@ -233,8 +235,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async stop() {
       // Sockets first (clients resume by cursor elsewhere), then in-flight HTTP requests drain.
       await ws.close();
+      logger.debug('websockets closed');
       await feed.stop();
+      logger.debug('activity feed stopped');
       await apollo.stop();
+      logger.debug('http drained');
     },
   };
 }
