@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -164,7 +165,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stopOnTerminationSignals: false,
     formatError,
     validationRules: [queryLimitsRule({ maxDepth: 12, maxAliases: 30 })],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging(logger)],
+    // Inline tracing is for Apollo's federation gateway, which this hub does not sit behind.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(logger)],
   });
   await apollo.start();
 

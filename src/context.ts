@@ -23,10 +23,7 @@ export function createContext(db: Db, viewer: Viewer | null, requestId: string =
 /** The viewer's standing in a circle, from per-request loaders (batched across a query). */
 export async function standingIn(ctx: Context, circleId: string): Promise<Standing> {
   if (!ctx.viewer) return { signedIn: false, role: null, orgAdmin: false };
-  const [role, orgAdmin] = await Promise.all([
-    ctx.loaders.viewerCircleRole.load(circleId),
-    ctx.loaders.viewerIsCircleOrgAdmin.load(circleId),
-  ]);
+  const { role, orgAdmin } = await ctx.loaders.viewerStanding.load(circleId);
   return { signedIn: true, role, orgAdmin };
 }
 

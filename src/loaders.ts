@@ -145,32 +145,20 @@ export function createLoaders(db: Db, viewerId: string | null) {
       return keys.map((k) => map.get(k) ?? null);
     }),
 
-    viewerCircleRole: new DataLoader<string, CircleRole | null>(async (circleIds) => {
-      if (!viewerId) return circleIds.map(() => null);
-      const rows = await db
-        .select({ circleId: circleMembers.circleId, role: circleMembers.role })
-        .from(circleMembers)
-        .where(and(eq(circleMembers.userId, viewerId), sql`${circleMembers.circleId} = any${uuidList(circleIds)}`));
-      const map = new Map(rows.map((r) => [r.circleId, r.role]));
-      return circleIds.map((id) => map.get(id) ?? null);
-    }),
-
-    viewerIsCircleOrgAdmin: new DataLoader<string, boolean>(async (circleIds) => {
-      if (!viewerId) return circleIds.map(() => false);
-      const rows = await db
-        .selectDistinct({ circleId: circleOrganisations.circleId })
-        .from(circleOrganisations)
-        .innerJoin(
-          organisationMembers,
-          and(
-            eq(organisationMembers.organisationId, circleOrganisations.organisationId),
-            eq(organisationMembers.userId, viewerId),
-            eq(organisationMembers.role, 'ADMIN'),
-          ),
-        )
-        .where(sql`${circleOrganisations.circleId} = any${uuidList(circleIds)}`);
-      const set = new Set(rows.map((r) => r.circleId));
-      return circleIds.map((id) => set.has(id));
+    /** The viewer's role in each circle and whether they are ADMIN of a taking-part organisation: one query. */
+    viewerStanding: new DataLoader<string, { role: CircleRole | null; orgAdmin: boolean }>(async (circleIds) => {
+      if (!viewerId) return circleIds.map(() => ({ role: null, orgAdmin: false }));
+      type Row = { circle_id: string; role: CircleRole | null; org_admin: boolean };
+      // Both drivers answer execute() with `{ rows }`.
+      const { rows } = (await db.execute(sql`
+        select c.id as circle_id, m.role,
+          exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
+            on om.organisation_id = co.organisation_id and om.user_id = ${viewerId} and om.role = 'ADMIN'
+            where co.circle_id = c.id) as org_admin
+        from unnest(${sql.param([...circleIds])}::uuid[]) as c(id)
+        left join ${circleMembers} m on m.circle_id = c.id and m.user_id = ${viewerId}`)) as unknown as { rows: Row[] };
+      const map = new Map(rows.map((r) => [r.circle_id, { role: r.role, orgAdmin: Boolean(r.org_admin) }]));
+      return circleIds.map((id) => map.get(id) ?? { role: null, orgAdmin: false });
     }),
 
     viewerOrgRole: new DataLoader<string, 'ADMIN' | 'MEMBER' | null>(async (orgIds) => {

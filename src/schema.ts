@@ -4,6 +4,7 @@ import { buildSchema as buildTypeGraphQLSchema, type AuthChecker } from 'type-gr
 import type { Context } from './context.js';
 import { UnauthenticatedError } from './errors.js';
 import { toGlobalId, type NodeTypeName } from './shared/ids.js';
+import { validateArgument } from './shared/validation.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import { CircleMembershipResolver, CircleResolver } from './modules/circles/circle.resolver.js';
 import { PostResolver, ThreadResolver } from './modules/discussions/discussion.resolver.js';
@@ -52,7 +53,7 @@ export function buildSchema(): Promise<GraphQLSchema> {
   built ??= buildTypeGraphQLSchema({
     resolvers: resolvers as unknown as [Function, ...Function[]],
     authChecker,
-    validate: { forbidUnknownValues: false, stopAtFirstError: true },
+    validateFn: validateArgument,
   }).then((schema) => {
     globaliseIds(schema);
     // type-graphql has no option for the root types' descriptions.

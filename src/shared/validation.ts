@@ -1,4 +1,5 @@
-import { ArrayMaxSize, IsInt, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, getMetadataStorage, IsInt, IsUrl, Matches, Max, MaxLength, Min, validate, type ValidatorOptions } from 'class-validator';
+import { ArgumentValidationError } from 'type-graphql';
 import { BadInputError } from '../errors.js';
 
 /** Shared input rules, so a title is bounded the same way wherever it is typed. */
@@ -44,3 +45,29 @@ export const SdgGoals = () =>
     Max(18, { each: true, message: '$property must hold SDG goal numbers from 1 to 18' }),
   );
 export const ClientMutationId = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.clientMutationId));
+
+const VALIDATOR_OPTIONS: ValidatorOptions = { skipMissingProperties: true, forbidUnknownValues: false, stopAtFirstError: true };
+const constrained = new Map<Function, boolean>();
+
+function hasConstraints(type: Function): boolean {
+  let known = constrained.get(type);
+  if (known === undefined) {
+    known = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0;
+    constrained.set(type, known);
+  }
+  return known;
+}
+
+/**
+ * type-graphql's `validateFn`: runs class-validator only on arguments whose class declares
+ * rules. Its built-in path imports class-validator dynamically for every object argument, so a
+ * feed with `posts(first: 3)` on 20 threads paid 20 module look-ups and 20 empty validations.
+ */
+export async function validateArgument(value: unknown): Promise<void> {
+  const items = Array.isArray(value) ? value : [value];
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || !hasConstraints(item.constructor)) continue;
+    const errors = await validate(item, VALIDATOR_OPTIONS);
+    if (errors.length) throw new ArgumentValidationError(errors);
+  }
+}

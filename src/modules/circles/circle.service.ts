@@ -83,8 +83,9 @@ export async function readableCircle(ctx: Context, circleId: string, field = 'ci
 export async function circleBySlug(ctx: Context, slug: string): Promise<CircleRow> {
   requireViewer(ctx);
   assertNoNul(slug, 'slug');
-  const [row] = await ctx.db.select({ id: circles.id }).from(circles).where(eq(circles.slug, slug));
+  const [row] = await ctx.db.select().from(circles).where(eq(circles.slug, slug));
   if (!row) throw new NotFoundError('Circle', 'slug');
+  ctx.loaders.circle.prime(row.id, row);
   return readableCircle(ctx, row.id, 'slug');
 }
 
@@ -138,7 +139,7 @@ export async function circleMembersPage(ctx: Context, circle: CircleRow, args: C
 }
 
 export async function viewerRole(ctx: Context, circleId: string): Promise<CircleRole | null> {
-  return ctx.viewer ? ctx.loaders.viewerCircleRole.load(circleId) : null;
+  return ctx.viewer ? (await ctx.loaders.viewerStanding.load(circleId)).role : null;
 }
 
 export async function viewerCanPost(ctx: Context, circle: CircleRow): Promise<boolean> {
