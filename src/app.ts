@@ -8,13 +8,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ArgumentValidationError } from 'type-graphql';
+import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
-import type { ValidationError } from 'class-validator';
 import type { Database } from './db/client.js';
 import { createContext, type Context } from './context.js';
 import { HubError } from './errors.js';
+import { formatError, isExpected, maskErrors } from './error-masking.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildSchema } from './schema.js';
 import { bearerToken } from './auth/tokens.js';
@@ -44,78 +43,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Errors of a subscription event's execution, as a client may see them. */
-export function maskErrors(errors: readonly GraphQLError[]): GraphQLError[] {
-  return errors.map((error) => {
-    const f = formatError(error.toJSON(), error);
-    return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
-  });
-}
-
-/** Codes a client may see as they are; anything else is masked as INTERNAL_SERVER_ERROR. */
-const CLIENT_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
-
-function firstViolation(errors: ValidationError[], prefix = ''): { field: string; message: string } | undefined {
-  for (const e of errors) {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const message = e.constraints ? Object.values(e.constraints)[0] : undefined;
-    if (message) return { field, message };
-    const nested = firstViolation(e.children ?? [], field);
-    if (nested) return nested;
-  }
-  return undefined;
-}
-
-function isExpected(error: unknown): boolean {
-  const original = unwrapResolverError(error);
-  if (original instanceof HubError || original instanceof ArgumentValidationError) return true;
-  if (!(original instanceof GraphQLError)) return false;
-  const code = original.extensions?.code;
-  return CLIENT_CODES.has(String(code)) || (code === undefined && !original.path);
-}
-
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof ArgumentValidationError) {
-    const violation = firstViolation(original.extensions.validationErrors as ValidationError[]);
-    return {
-      ...formatted,
-      message: violation ? `${violation.field}: ${violation.message}` : 'Invalid input.',
-      extensions: { code: 'BAD_USER_INPUT', field: violation?.field },
-    };
-  }
-  if (isExpected(error) || CLIENT_CODES.has(String(formatted.extensions?.code))) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    // Apollo's variable coercion errors name the field only in the message: `at "input.kind"`.
-    const at = extensions.code === 'BAD_USER_INPUT' && !extensions.field ? /at "([^"]+)"/.exec(formatted.message) : null;
-    if (at) extensions.field = at[1].split('.').slice(1).join('.') || at[1];
-    return { ...formatted, extensions };
-  }
-  // A request-level GraphQLError (no path) without a code is Apollo refusing a bad request,
-  // e.g. a persisted query whose hash does not match: the client's fault, not ours.
-  if (original instanceof GraphQLError && !formatted.path && formatted.extensions?.code === undefined) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
-  }
-  return {
-    message: 'Internal server error.',
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  };
-}
 
 /** Logs unexpected errors with the request id, which masked errors carry for support. */
 function requestLogging(logger: Logger): ApolloServerPlugin<Context> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import { ArgumentValidationError } from 'type-graphql';
-import { formatError } from '../src/app.js';
+import { formatError } from '../src/error-masking.js';
 import { BadInputError, NotFoundError } from '../src/errors.js';
 import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { codeOf, seedKit, type Actor, type Ref } from './support/seed-kit.js';

@@ -99,9 +99,30 @@ export function resumeVariables(document: DocumentNode, operation: OperationDefi
 const QUEUE_LIMIT = 1_000;
 const REPLAY_PAGE = 200;
 
-/** One subscription: an async iterator of results that graphql-ws sends as `next` messages. */
+/**
+ * Writes a result, already serialised, straight to the subscriber's socket as a `next` message.
+ * Results are shared by a whole group: serialising once per event, not once per subscriber, and
+ * skipping graphql-ws's per-message promise chain is what keeps fan-out near a bare broadcast.
+ */
+export type ResultSink = (json: string) => void;
+
+/** Serialised results, once per result object however many subscribers it goes to. */
+const serialised = new WeakMap<ExecutionResult, string>();
+function serialise(result: ExecutionResult): string {
+  let json = serialised.get(result);
+  if (json === undefined) serialised.set(result, (json = JSON.stringify(result)));
+  return json;
+}
+
+/**
+ * One subscription. With a sink, results go straight to the socket and the iterator only tells
+ * graphql-ws when the subscription ends (it then sends `complete`); without one, it yields the
+ * results for graphql-ws to send.
+ */
 export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   lastSent: bigint;
+  /** The feed's cursor when the subscription opened: later rows are news, not history. */
+  readonly liveFrom: bigint;
   /** Rows that arrived while the subscriber replays history; null once live. */
   pending: ActivityRow[] | null;
   closed = false;
@@ -114,9 +135,12 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     readonly group: Group,
     private readonly onClose: (s: Subscriber) => void,
     start: bigint,
+    liveFrom: bigint,
+    private readonly sink?: ResultSink,
   ) {
     this.lastSent = start;
     this.pending = spec.after !== null ? [] : null;
+    this.liveFrom = liveFrom;
   }
 
   get userId(): string {
@@ -138,6 +162,10 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   }
 
   private enqueue(result: ExecutionResult) {
+    if (this.sink) {
+      this.sink(serialise(result));
+      return;
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
@@ -193,6 +221,11 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   }
 }
 
+/** The row removes the subscriber from the circle its circle or thread subscription watches. */
+function leftCircle(s: Subscriber, row: ActivityRow): boolean {
+  return s.spec.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
+}
+
 /** Subscribers sharing one execution per event. */
 export class Group {
   readonly subscribers = new Set<Subscriber>();
@@ -232,14 +265,15 @@ export class SubscriptionHub {
   }
 
   /** Starts a subscription: replays history after `spec.after` if given, then goes live. */
-  open(spec: SubscriptionSpec): Subscriber {
+  open(spec: SubscriptionSpec, sink?: ResultSink): Subscriber {
     let group = this.groups.get(spec.key);
     if (!group) {
       group = new Group(spec);
       this.groups.set(spec.key, group);
       this.index(group, true);
     }
-    const subscriber = new Subscriber(spec, group, (s) => this.close(s), spec.after ?? this.options.feed.cursor);
+    const now = this.options.feed.cursor;
+    const subscriber = new Subscriber(spec, group, (s) => this.close(s), spec.after ?? now, now, sink);
     group.subscribers.add(subscriber);
     if (subscriber.pending) void this.replay(subscriber);
     return subscriber;
@@ -372,21 +406,24 @@ export class SubscriptionHub {
           .limit(REPLAY_PAGE);
         for (const row of rows) {
           if (s.closed) return;
+          // Removed after subscribing: the replay must stop there too, not deliver what follows.
+          if (row.id > s.liveFrom && leftCircle(s, row)) return s.fail(new ForbiddenError('You are no longer a member of this circle.'));
           const result = await this.render(s.spec, row, s.spec.viewer);
           if (s.closed) return;
           s.lastSent = row.id;
           s.push(result);
         }
         if (rows.length < REPLAY_PAGE) break;
+        // PGlite runs in this thread: let other requests in between pages of a long replay.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       while (s.pending && s.pending.length) {
         const row = s.pending.shift()!;
         if (s.closed) return;
+        // Before the duplicate check: a thread replay never reads membership rows, so its
+        // cursor may already be past this one.
+        if (leftCircle(s, row)) return s.fail(new ForbiddenError('You are no longer a member of this circle.'));
         if (row.id <= s.lastSent) continue;
-        if (s.spec.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId) {
-          s.fail(new ForbiddenError('You are no longer a member of this circle.'));
-          return;
-        }
         if (s.spec.scope.kind === 'thread' && row.threadId !== s.spec.scope.threadId) continue;
         const result = await this.render(s.spec, row, s.spec.viewer);
         s.lastSent = row.id;

@@ -12,10 +12,10 @@ import {
   type DocumentNode,
   type GraphQLOutputType,
 } from 'graphql';
-import { getArgumentValues } from 'graphql/execution/values.js';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { Db } from '../db/client.js';
 import type { Viewer } from '../context.js';
-import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import { BadInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { canRead } from '../auth/permissions.js';
 import { loadStanding } from '../auth/guard.js';
 import { threads } from '../db/schema.js';
@@ -123,7 +123,10 @@ export async function prepareSubscription(
   const operation = getOperationAST(prepared.document, operationName)!;
   const root = rootField(prepared.document, operation)!;
   const fieldDef = schema.getSubscriptionType()!.getFields()[root.name.value];
-  const args = getArgumentValues(fieldDef, root, variables) as { circleId?: string; threadId?: string; after?: string | null };
+  // Coerced as execution would: defaults of variables apply, bad values are refused.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  if (coerced.errors) throw new BadInputError('variables', coerced.errors[0].message);
+  const args = getArgumentValues(fieldDef, root, coerced.coerced) as { circleId?: string; threadId?: string; after?: string | null };
   if (!viewer) throw new UnauthenticatedError('Sign in first: send connection_init with payload { authToken }.');
   const after = args.after != null ? (decodeCursor(args.after, ACTIVITY_KEYS, 'after')[0] as bigint) : null;
 

@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { makeServer, CloseCode, handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { formatError } from '../error-masking.js';
 import type { Db } from '../db/client.js';
 import { createContext, type Viewer } from '../context.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { authenticate } from '../modules/users/user.service.js';
-import type { SubscriptionHub, SubscriptionSpec } from './hub.js';
+import type { ResultSink, SubscriptionHub, SubscriptionSpec } from './hub.js';
 import { DocumentCache, prepareSubscription } from './subscriptions.js';
 
 export interface WebSocketLimits {
@@ -46,6 +48,13 @@ function coded(err: unknown): GraphQLError {
   throw err;
 }
 
+/** Parse and validation errors, coded as Apollo codes them over HTTP. */
+function documentError(err: GraphQLError, document: DocumentNode): GraphQLError {
+  if (err.extensions.code) return err;
+  const code = document.definitions.length === 0 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
+  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { ...err.extensions, code } });
+}
+
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path. The protocol is
  * graphql-ws's own `makeServer`; this glue adds what its `useServer` lacks for many idle
@@ -78,7 +87,7 @@ export function attachWebSocketServer(opts: {
       }
       return true;
     },
-    async onSubscribe(ctx, _id, payload) {
+    async onSubscribe(ctx, id, payload) {
       const extra = ctx.extra;
       if (extra.authError) return [extra.authError];
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
@@ -89,7 +98,7 @@ export function attachWebSocketServer(opts: {
         ];
       }
       const prepared = documents.get(payload.query);
-      if (prepared.errors.length) return [...prepared.errors];
+      if (prepared.errors.length) return prepared.errors.map((err) => documentError(err, prepared.document));
       const operation = getOperationAST(prepared.document, payload.operationName);
       if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })];
       const variables = payload.variables ?? {};
@@ -106,15 +115,41 @@ export function attachWebSocketServer(opts: {
       try {
         const spec = await prepareSubscription(db, schema, extra.viewer, prepared, payload.query, payload.operationName, variables);
         // The hub executes with contexts of its own; this only carries the spec to `subscribe`.
-        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: variables, contextValue: { spec } };
+        const frameStart = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        const sink = (json: string) => write(extra.socket, frameStart + json + '}');
+        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: variables, contextValue: { spec, sink } };
       } catch (err) {
         return [coded(err)];
       }
     },
     subscribe(args) {
-      return hub.open((args.contextValue as { spec: SubscriptionSpec }).spec);
+      const { spec, sink } = args.contextValue as { spec: SubscriptionSpec; sink: ResultSink };
+      return hub.open(spec, sink);
+    },
+    onNext(_ctx, _id, payload, args, result) {
+      // Subscription events come masked from the hub. Queries and mutations over the socket are
+      // masked and logged here as Apollo does over HTTP: raw errors would show SQL and parameters.
+      if (!result.errors?.length || getOperationAST(args.document, args.operationName)?.operation === 'subscription') return;
+      const requestId = randomUUID();
+      const errors = result.errors.map((err) => {
+        const formatted = formatError(err.toJSON(), err);
+        if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+        logger.error('unexpected error', { requestId, operation: payload.operationName, path: err.path?.join('.'), err: err.originalError ?? err });
+        return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+      });
+      return { ...result, errors };
     },
   });
+
+  /** Every message out goes through here: a socket that stops reading is closed, not buffered without end. */
+  function write(socket: WebSocket, data: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Too slow: resubscribe with after = your last cursor');
+      return;
+    }
+    socket.send(data);
+  }
 
   const alive = new WeakSet<WebSocket>();
   const sweep = setInterval(() => {
@@ -140,14 +175,7 @@ export function attachWebSocketServer(opts: {
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send(data) {
-          if (socket.readyState !== socket.OPEN) return;
-          if (socket.bufferedAmount > limits.maxBufferedBytes) {
-            socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Too slow: resubscribe with after = your last cursor');
-            return;
-          }
-          socket.send(data);
-        },
+        send: (data) => write(socket, data),
         close: (code, reason) => socket.close(code, reason),
         onMessage(cb) {
           socket.on('message', (data) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -24,7 +24,7 @@ export interface TestHub {
 }
 
 /** A fresh database (copied from the migrated template) and a hub on a free port. */
-export async function startHub(): Promise<TestHub> {
+export async function startHub(options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger'] } = {}): Promise<TestHub> {
   const testDb = inject('testDb');
   const statements: string[] = [];
   const onQuery = (query: string) => void statements.push(query);
@@ -51,7 +51,7 @@ export async function startHub(): Promise<TestHub> {
     const dump = new Blob([await readFile(testDb.dump)]);
     database = await createDatabase({ loadDataDir: dump, onQuery });
   }
-  const app = await buildApp({ database, logger: createLogger((process.env.LOG_LEVEL as any) ?? 'error') });
+  const app = await buildApp({ database, logger: options.logger ?? createLogger((process.env.LOG_LEVEL as any) ?? 'error'), webSocket: options.webSocket });
   return {
     app,
     database,
