@@ -11,13 +11,12 @@ import {
   circles,
   organisationMembers,
   organisations,
-  regions,
   users,
   type CircleMemberRow,
   type CircleRow,
 } from '../../db/schema.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
-import { canCreateCircle, canRead, type CircleRole } from '../../auth/permissions.js';
+import { can, canCreateCircle, canRead, type CircleRole } from '../../auth/permissions.js';
 import { assertCan, circleFor, circleVisibleTo, requireViewer } from '../../auth/guard.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { decodeCursor, type PageArgs, type SortKey } from '../../shared/connection.js';
@@ -25,7 +24,7 @@ import { childConnection, loadAll, rootConnection, type ChildListSpec } from '..
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import { containsText, inRegionTree, uniqueSlug } from '../../shared/sql.js';
 import { assertNoNul } from '../../shared/validation.js';
-import { assertBelongsTo, memberOrganisations } from '../organisations/organisation.service.js';
+import { assertBelongsTo, assertRegion, memberOrganisations } from '../organisations/organisation.service.js';
 import type {
   AddCircleMemberInput,
   AddCircleOrganisationInput,
@@ -145,13 +144,7 @@ export async function viewerRole(ctx: Context, circleId: string): Promise<Circle
 export async function viewerCanPost(ctx: Context, circle: CircleRow): Promise<boolean> {
   if (!ctx.viewer) return false;
   const standing = await standingIn(ctx, circle.id);
-  return canRead(circle, standing) && standing.role !== null && circle.status === 'ACTIVE';
-}
-
-async function assertRegionExists(tx: Tx, regionId: string | undefined) {
-  if (!regionId) return;
-  const [row] = await tx.select({ id: regions.id }).from(regions).where(eq(regions.id, regionId));
-  if (!row) throw new NotFoundError('Region', 'regionId');
+  return can('post', circle, standing);
 }
 
 export async function createCircle(ctx: Context, input: CreateCircleInput): Promise<CircleRow> {
@@ -160,7 +153,7 @@ export async function createCircle(ctx: Context, input: CreateCircleInput): Prom
   const orgIds = [...new Set(input.organisationIds.map((id) => fromGlobalId(id, 'Organisation', 'organisationIds')))];
   const goals = [...new Set(input.sdgGoals ?? [])];
   return ctx.db.transaction(async (tx) => {
-    await assertRegionExists(tx, regionId);
+    await assertRegion(tx, regionId);
     const found = await tx
       .select({ id: organisations.id })
       .from(organisations)

@@ -94,7 +94,8 @@ export function circleOrganisationsPage(ctx: Context, circleId: string, args: Pa
   );
 }
 
-async function assertRegion(q: Queryable, regionId: string | undefined) {
+/** A region ID given in input names an existing region. */
+export async function assertRegion(q: Queryable, regionId: string | undefined) {
   if (!regionId) return;
   const [row] = await q.select({ id: regions.id }).from(regions).where(eq(regions.id, regionId));
   if (!row) throw new NotFoundError('Region', 'regionId');
