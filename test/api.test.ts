@@ -570,3 +570,12 @@ describe('resources and people', () => {
     expect(viaViewer.viewer).toEqual({ id: person.id, circles: { totalCount: 2 }, organisations: { totalCount: 2 } });
   });
 });
+
+describe('subscriptions over HTTP', () => {
+  it('are refused with BAD_REQUEST pointing to the WebSocket endpoint, not an internal error', async () => {
+    const member = await kit.user();
+    const res = await member.gql(`subscription { myActivity { cursor } }`);
+    expect(codeOf(res)).toBe('BAD_REQUEST');
+    expect(res.errors![0].message).toMatch(/WebSocket/);
+  });
+});

@@ -46,7 +46,8 @@ export function withSubscriptions(schema: GraphQLSchema): GraphQLSchema {
     type: new GraphQLNonNull(activity),
     description,
     args,
-    resolve: (row: unknown) => row,
+    // Over HTTP there is no event: the operation is executed once with no root value.
+    resolve: (row: unknown) => row ?? servedOverWebSocket(),
     subscribe: servedOverWebSocket,
   });
   const subscription = new GraphQLObjectType({
