@@ -96,7 +96,6 @@ export function resumeVariables(document: DocumentNode, operation: OperationDefi
   return names;
 }
 
-const QUEUE_LIMIT = 1_000;
 const REPLAY_PAGE = 200;
 
 /**
@@ -115,9 +114,9 @@ function serialise(result: ExecutionResult): string {
 }
 
 /**
- * One subscription. With a sink, results go straight to the socket and the iterator only tells
- * graphql-ws when the subscription ends (it then sends `complete`); without one, it yields the
- * results for graphql-ws to send.
+ * One subscription. Results go straight to its socket through the sink; as an async iterator it
+ * yields nothing and only tells graphql-ws when the subscription ends (graphql-ws then sends
+ * `complete`). A socket that stops reading is closed by the WebSocket layer, so nothing queues here.
  */
 export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   lastSent: bigint;
@@ -126,9 +125,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   /** Rows that arrived while the subscriber replays history; null once live. */
   pending: ActivityRow[] | null;
   closed = false;
-  private ending = false;
-  private readonly queue: ExecutionResult[] = [];
-  private waiter: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
+  private ended: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
 
   constructor(
     readonly spec: SubscriptionSpec,
@@ -136,7 +133,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     private readonly onClose: (s: Subscriber) => void,
     start: bigint,
     liveFrom: bigint,
-    private readonly sink?: ResultSink,
+    private readonly sink: ResultSink,
   ) {
     this.lastSent = start;
     this.pending = spec.after !== null ? [] : null;
@@ -148,67 +145,33 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   }
 
   push(result: ExecutionResult): void {
-    if (this.closed || this.ending) return;
-    if (this.queue.length >= QUEUE_LIMIT) {
-      // The socket is not keeping up; its client resumes from its last cursor.
-      this.fail(
-        new GraphQLError('Too many undelivered events; resubscribe with `after` set to your last cursor.', {
-          extensions: { code: 'RATE_LIMITED' },
-        }),
-      );
-      return;
-    }
-    this.enqueue(result);
-  }
-
-  private enqueue(result: ExecutionResult) {
-    if (this.sink) {
-      this.sink(serialise(result));
-      return;
-    }
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = undefined;
-      w({ value: result, done: false });
-    } else {
-      this.queue.push(result);
-    }
+    if (!this.closed) this.sink(serialise(result));
   }
 
   /** Ends the subscription with an error result, e.g. FORBIDDEN when the viewer was removed. */
   fail(error: GraphQLError): void {
-    if (this.closed || this.ending) return;
-    this.enqueue({ errors: [error] });
+    if (this.closed) return;
+    this.push({ errors: [error] });
     this.finish();
   }
 
+  /** Ends the subscription from the server's side. */
   finish(): void {
-    this.ending = true;
+    if (this.closed) return;
+    this.closed = true;
     this.onClose(this);
-    if (this.waiter && this.queue.length === 0) {
-      const w = this.waiter;
-      this.waiter = undefined;
-      this.closed = true;
-      w({ value: undefined, done: true });
-    }
+    this.ended?.({ value: undefined, done: true });
+    this.ended = undefined;
   }
 
   next(): Promise<IteratorResult<ExecutionResult>> {
-    if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
-    if (this.ending || this.closed) {
-      this.closed = true;
-      return Promise.resolve({ value: undefined, done: true });
-    }
-    return new Promise((resolve) => (this.waiter = resolve));
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.ended = resolve));
   }
 
+  /** The client completed or disconnected. */
   return(): Promise<IteratorResult<ExecutionResult>> {
-    this.closed = true;
-    this.onClose(this);
-    this.queue.length = 0;
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.({ value: undefined, done: true });
+    this.finish();
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -245,7 +208,7 @@ export interface HubOptions {
 /**
  * Fan-out of the activity feed to subscriptions. Each event is executed once per group of
  * subscriptions with the same document, variables and permission scope, and the one result is
- * queued for every member of the group that may see the event.
+ * written to every member of the group that may see the event.
  */
 export class SubscriptionHub {
   /** Executions of subscription documents so far; tests and benchmarks read it. */
@@ -265,7 +228,7 @@ export class SubscriptionHub {
   }
 
   /** Starts a subscription: replays history after `spec.after` if given, then goes live. */
-  open(spec: SubscriptionSpec, sink?: ResultSink): Subscriber {
+  open(spec: SubscriptionSpec, sink: ResultSink): Subscriber {
     let group = this.groups.get(spec.key);
     if (!group) {
       group = new Group(spec);
