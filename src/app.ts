@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
@@ -92,8 +92,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stopOnTerminationSignals: false,
     formatError,
     validationRules: [queryLimitsRule({ maxDepth: 12, maxAliases: 30 })],
-    // Inline tracing is for Apollo's federation gateway, which this hub does not sit behind.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(logger)],
+    // Inline tracing is for Apollo's federation gateway, which this hub does not sit behind; the
+    // schema sets no cache hints. Both plugins would otherwise wrap every field resolver.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      requestLogging(logger),
+    ],
   });
   await apollo.start();
 

@@ -29,6 +29,7 @@ import {
   type UserRow,
 } from './db/schema.js';
 import type { CircleRole } from './auth/permissions.js';
+import { circlesWithStanding } from './auth/guard.js';
 
 export const REACTION_CONTENTS = ['THUMBS_UP', 'HEART', 'CELEBRATE', 'THINKING', 'EYES'] as const;
 export type ReactionContent = (typeof REACTION_CONTENTS)[number];
@@ -96,13 +97,60 @@ function reactionGroupsOf(db: Db, subject: PgColumn, viewerId: string | null) {
  * Per-request batching and caching. Built fresh for every request (and every subscription
  * event), so nothing cached here outlives the viewer's permissions.
  */
+/** The viewer's role in a circle and whether they are ADMIN of an organisation taking part. */
+export interface ViewerStanding {
+  role: CircleRole | null;
+  orgAdmin: boolean;
+}
+
+const NO_STANDING: ViewerStanding = { role: null, orgAdmin: false };
+
 export function createLoaders(db: Db, viewerId: string | null) {
   const pageLoaders = new Map<string, DataLoader<string, unknown>>();
 
+  /** The viewer's standing in each circle: one query, unless the circle's row brought it along. */
+  const viewerStanding = new DataLoader<string, ViewerStanding>(async (circleIds) => {
+    if (!viewerId) return circleIds.map(() => NO_STANDING);
+    type Row = { circle_id: string; role: CircleRole | null; org_admin: boolean };
+    // Both drivers answer execute() with `{ rows }`.
+    const { rows } = (await db.execute(sql`
+      select c.id as circle_id, m.role,
+        exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
+          on om.organisation_id = co.organisation_id and om.user_id = ${viewerId} and om.role = 'ADMIN'
+          where co.circle_id = c.id) as org_admin
+      from unnest(${sql.param([...circleIds])}::uuid[]) as c(id)
+      left join ${circleMembers} m on m.circle_id = c.id and m.user_id = ${viewerId}`)) as unknown as { rows: Row[] };
+    const map = new Map(rows.map((r) => [r.circle_id, { role: r.role, orgAdmin: Boolean(r.org_admin) }]));
+    return circleIds.map((id) => map.get(id) ?? NO_STANDING);
+  });
+
+  const circle = viewerId
+    ? new DataLoader<string, CircleRow | null>(async (ids) => {
+        const found = await circlesWithStanding(db, viewerId, sql`${circles.id} = any${uuidList(ids)}`);
+        const map = new Map(found.map((f) => [f.circle.id, f.circle]));
+        for (const f of found) viewerStanding.prime(f.circle.id, f.standing);
+        return ids.map((id) => map.get(id) ?? null);
+      })
+    : byId<CircleRow>(db, circles);
+
+  /** A circle by slug; primes `circle` and `viewerStanding`. Without a viewer, no circle is readable. */
+  const circleBySlug = new DataLoader<string, CircleRow | null>(async (slugs) => {
+    if (!viewerId) return slugs.map(() => null);
+    const found = await circlesWithStanding(db, viewerId, sql`${circles.slug} = any(${sql.param([...slugs])}::text[])`);
+    for (const f of found) {
+      circle.prime(f.circle.id, f.circle);
+      viewerStanding.prime(f.circle.id, f.standing);
+    }
+    const map = new Map(found.map((f) => [f.circle.slug, f.circle]));
+    return slugs.map((slug) => map.get(slug) ?? null);
+  });
+
   return {
+    viewerStanding,
+    circle,
+    circleBySlug,
     user: byId<UserRow>(db, users),
     organisation: byId<OrganisationRow>(db, organisations),
-    circle: byId<CircleRow>(db, circles),
     thread: byId<ThreadRow>(db, threads),
     post: byId<PostRow>(db, posts),
     resource: byId<ResourceRow>(db, resources),
@@ -143,22 +191,6 @@ export function createLoaders(db: Db, viewerId: string | null) {
         );
       const map = new Map(rows.map((r) => [`${r.circleId}:${r.userId}`, r]));
       return keys.map((k) => map.get(k) ?? null);
-    }),
-
-    /** The viewer's role in each circle and whether they are ADMIN of a taking-part organisation: one query. */
-    viewerStanding: new DataLoader<string, { role: CircleRole | null; orgAdmin: boolean }>(async (circleIds) => {
-      if (!viewerId) return circleIds.map(() => ({ role: null, orgAdmin: false }));
-      type Row = { circle_id: string; role: CircleRole | null; org_admin: boolean };
-      // Both drivers answer execute() with `{ rows }`.
-      const { rows } = (await db.execute(sql`
-        select c.id as circle_id, m.role,
-          exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
-            on om.organisation_id = co.organisation_id and om.user_id = ${viewerId} and om.role = 'ADMIN'
-            where co.circle_id = c.id) as org_admin
-        from unnest(${sql.param([...circleIds])}::uuid[]) as c(id)
-        left join ${circleMembers} m on m.circle_id = c.id and m.user_id = ${viewerId}`)) as unknown as { rows: Row[] };
-      const map = new Map(rows.map((r) => [r.circle_id, { role: r.role, orgAdmin: Boolean(r.org_admin) }]));
-      return circleIds.map((id) => map.get(id) ?? { role: null, orgAdmin: false });
     }),
 
     viewerOrgRole: new DataLoader<string, 'ADMIN' | 'MEMBER' | null>(async (orgIds) => {

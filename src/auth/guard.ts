@@ -1,10 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../context.js';
 import type { Queryable } from '../db/client.js';
 import { circleMembers, circleOrganisations, circles, organisationMembers, type CircleRow } from '../db/schema.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
-import { can, canRead, type CircleAction, type Standing } from './permissions.js';
+import { can, canRead, type CircleAction, type CircleRole, type Standing } from './permissions.js';
 
 export function requireViewer(ctx: Context): Viewer {
   if (!ctx.viewer) throw new UnauthenticatedError();
@@ -20,12 +20,15 @@ export function circleVisibleTo(viewerId: string, circleIdColumn: PgColumn = cir
       where vco.circle_id = ${circleIdColumn}))`;
 }
 
-/** A circle with the viewer's standing in it, read fresh (inside a mutation's transaction). */
-export async function loadStanding(
+/**
+ * Circles matching `where`, each with the viewer's standing in it: reading a circle almost
+ * always leads to a permission check, so both come in one statement.
+ */
+export async function circlesWithStanding(
   q: Queryable,
-  circleId: string,
   viewerId: string,
-): Promise<{ circle: CircleRow; standing: Standing } | null> {
+  where: SQL,
+): Promise<{ circle: CircleRow; standing: { role: CircleRole | null; orgAdmin: boolean } }[]> {
   const rows = await q
     .select({
       circle: circles,
@@ -36,10 +39,18 @@ export async function loadStanding(
     })
     .from(circles)
     .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewerId)))
-    .where(eq(circles.id, circleId));
-  if (rows.length === 0) return null;
-  const { circle, role, orgAdmin } = rows[0];
-  return { circle, standing: { signedIn: true, role: role ?? null, orgAdmin: Boolean(orgAdmin) } };
+    .where(where);
+  return rows.map((r) => ({ circle: r.circle, standing: { role: r.role ?? null, orgAdmin: Boolean(r.orgAdmin) } }));
+}
+
+/** A circle with the viewer's standing in it, read fresh (inside a mutation's transaction). */
+export async function loadStanding(
+  q: Queryable,
+  circleId: string,
+  viewerId: string,
+): Promise<{ circle: CircleRow; standing: Standing } | null> {
+  const [found] = await circlesWithStanding(q, viewerId, eq(circles.id, circleId));
+  return found ? { circle: found.circle, standing: { signedIn: true, ...found.standing } } : null;
 }
 
 const ACTION_WORDS: Record<CircleAction, string> = {

@@ -33,6 +33,36 @@ export interface DatabaseOptions {
   onQuery?: (query: string, params: unknown[]) => void;
 }
 
+/**
+ * The hub sends a few hundred fixed statement texts (values travel apart, lists as one array
+ * parameter), so each is prepared once per connection under a name derived from its text:
+ * PostgreSQL parses and plans it once instead of on every request. The cap keeps texts built
+ * from data (a bulk insert's VALUES list) from growing the per-connection statement cache.
+ */
+const MAX_PREPARED_TEXTS = 2_000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED_TEXTS) {
+    name = `hub_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+class PreparingClient extends pg.Client {
+  override query(config: any, values?: any, callback?: any): any {
+    // Only parameterised statements: a statement without values may hold several commands
+    // (the simple protocol allows that, a prepared statement does not).
+    if (config && typeof config === 'object' && typeof config.text === 'string' && config.name === undefined && Array.isArray(values) && values.length > 0) {
+      const name = statementName(config.text);
+      if (name) config = { ...config, name };
+    }
+    return super.query(config, values, callback);
+  }
+}
+
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: Logger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery!(query, params) }
@@ -42,6 +72,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       connectionString: options.url,
       max: options.poolSize ?? 10,
       idleTimeoutMillis: 30_000,
+      Client: PreparingClient,
     });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on('error', (err) => console.error('[db] idle client error:', err.message));

@@ -1,5 +1,6 @@
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context } from '../context.js';
+import type { Loaders } from '../loaders.js';
 import {
   countAll,
   countByParent,
@@ -12,7 +13,15 @@ import {
   type PageArgs,
 } from './connection.js';
 
-export type ChildListSpec = ListSpec & { parent: PgColumn; parentField: string };
+export type ChildListSpec = ListSpec & {
+  parent: PgColumn;
+  parentField: string;
+  /**
+   * The by-id loader of the rows' own table: the page's rows are put in it, so fields that point
+   * back into the page (a reply's `replyTo`) cost no query.
+   */
+  rowLoader?: (loaders: Loaders) => { prime(id: string, row: any): unknown };
+};
 
 /**
  * A page of a list under a parent (threads of a circle, posts of a thread). Every parent in the
@@ -31,6 +40,10 @@ export async function childConnection<R extends object, T = R>(
   const rows = await ctx.loaders
     .pages(`${key}|${args.first ?? ''}|${args.after ?? ''}`, (ids) => fetchPages<R>(ctx.db, spec, args, ids))
     .load(parentId);
+  if (spec.rowLoader) {
+    const loader = spec.rowLoader(ctx.loaders);
+    for (const row of rows) loader.prime((row as { id: string }).id, row);
+  }
   const nodes = nodesOf ? await nodesOf(rows.slice(0, pageSize(args.first))) : undefined;
   return toConnection<R, T>(rows, args, spec.keys, {
     nodes,

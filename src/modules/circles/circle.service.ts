@@ -82,9 +82,8 @@ export async function readableCircle(ctx: Context, circleId: string, field = 'ci
 export async function circleBySlug(ctx: Context, slug: string): Promise<CircleRow> {
   requireViewer(ctx);
   assertNoNul(slug, 'slug');
-  const [row] = await ctx.db.select().from(circles).where(eq(circles.slug, slug));
+  const row = await ctx.loaders.circleBySlug.load(slug);
   if (!row) throw new NotFoundError('Circle', 'slug');
-  ctx.loaders.circle.prime(row.id, row);
   return readableCircle(ctx, row.id, 'slug');
 }
 

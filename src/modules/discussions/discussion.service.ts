@@ -52,6 +52,7 @@ export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: T
     keys: THREAD_ORDERS[order],
     parent: threads.circleId,
     parentField: 'circleId',
+    rowLoader: (l) => l.thread,
     where:
       args.sdgGoal != null
         ? sql`exists (select 1 from ${threadSdgGoals} where ${threadSdgGoals.threadId} = ${threads.id} and ${threadSdgGoals.goal} = ${args.sdgGoal})`
@@ -62,12 +63,12 @@ export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: T
 
 /** All posts of a thread in the order they were written, replies included (see `replyTo`). */
 export function threadPostsPage(ctx: Context, thread: ThreadRow, args: PageArgs) {
-  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.threadId, parentField: 'threadId' };
+  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.threadId, parentField: 'threadId', rowLoader: (l) => l.post };
   return childConnection<PostRow>(ctx, 'threadPosts', spec, args, thread.id);
 }
 
 export function postRepliesPage(ctx: Context, post: PostRow, args: PageArgs) {
-  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.replyToId, parentField: 'replyToId' };
+  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.replyToId, parentField: 'replyToId', rowLoader: (l) => l.post };
   return childConnection<PostRow>(ctx, 'postReplies', spec, args, post.id);
 }
 
