@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './db/client.js';
+import { prepared } from './db/prepared.js';
 import {
   activity,
   circleMembers,
@@ -41,12 +42,17 @@ export interface ReactionGroup {
 
 const uuidList = (ids: readonly string[]) => sql`(${sql.param([...ids])}::uuid[])`;
 
+const idsPlaceholder = sql`(${sql.placeholder('ids')}::uuid[])`;
+
 function byId<R extends { id: string }>(db: Db, table: PgTable & { id: PgColumn }) {
   return new DataLoader<string, R | null>(async (ids) => {
-    const rows = (await db
-      .select()
-      .from(table as any)
-      .where(sql`${table.id} = any${uuidList(ids)}`)) as R[];
+    const rows = (await prepared(db, `byId:${getTableName(table)}`, (name) =>
+      db
+        .select()
+        .from(table as any)
+        .where(sql`${table.id} = any${idsPlaceholder}`)
+        .prepare(name),
+    ).execute({ ids: [...ids] })) as R[];
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
@@ -54,11 +60,14 @@ function byId<R extends { id: string }>(db: Db, table: PgTable & { id: PgColumn 
 
 function goalsOf(db: Db, table: PgTable, owner: PgColumn, goal: PgColumn) {
   return new DataLoader<string, number[]>(async (ids) => {
-    const rows = await db
-      .select({ owner, goal })
-      .from(table as any)
-      .where(sql`${owner} = any${uuidList(ids)}`)
-      .orderBy(owner, goal);
+    const rows = await prepared(db, `goals:${getTableName(table)}`, (name) =>
+      db
+        .select({ owner, goal })
+        .from(table as any)
+        .where(sql`${owner} = any${idsPlaceholder}`)
+        .orderBy(owner, goal)
+        .prepare(name),
+    ).execute({ ids: [...ids] });
     const map = new Map<string, number[]>();
     for (const r of rows) {
       const list = map.get(r.owner as string) ?? [];
@@ -71,17 +80,20 @@ function goalsOf(db: Db, table: PgTable, owner: PgColumn, goal: PgColumn) {
 
 function reactionGroupsOf(db: Db, subject: PgColumn, viewerId: string | null) {
   return new DataLoader<string, ReactionGroup[]>(async (ids) => {
-    const viewerReacted = viewerId ? sql<boolean>`bool_or(${reactions.userId} = ${viewerId})` : sql<boolean>`false`;
-    const rows = await db
-      .select({
-        subjectId: subject,
-        content: reactions.content,
-        count: sql<number>`count(*)::int`,
-        viewerHasReacted: viewerReacted,
-      })
-      .from(reactions)
-      .where(sql`${subject} = any${uuidList(ids)}`)
-      .groupBy(subject, reactions.content);
+    const viewerReacted = viewerId ? sql<boolean>`bool_or(${reactions.userId} = ${sql.placeholder('viewer')})` : sql<boolean>`false`;
+    const rows = await prepared(db, `reactions:${subject.name}:${viewerId ? 'viewer' : 'anonymous'}`, (name) =>
+      db
+        .select({
+          subjectId: subject,
+          content: reactions.content,
+          count: sql<number>`count(*)::int`,
+          viewerHasReacted: viewerReacted,
+        })
+        .from(reactions)
+        .where(sql`${subject} = any${idsPlaceholder}`)
+        .groupBy(subject, reactions.content)
+        .prepare(name),
+    ).execute({ ids: [...ids], viewer: viewerId });
     const map = new Map<string, ReactionGroup[]>();
     for (const r of rows) {
       const list = map.get(r.subjectId as string) ?? [];
@@ -126,7 +138,7 @@ export function createLoaders(db: Db, viewerId: string | null) {
 
   const circle = viewerId
     ? new DataLoader<string, CircleRow | null>(async (ids) => {
-        const found = await circlesWithStanding(db, viewerId, sql`${circles.id} = any${uuidList(ids)}`);
+        const found = await circlesWithStanding(db, viewerId, 'id', ids);
         const map = new Map(found.map((f) => [f.circle.id, f.circle]));
         for (const f of found) viewerStanding.prime(f.circle.id, f.standing);
         return ids.map((id) => map.get(id) ?? null);
@@ -136,7 +148,7 @@ export function createLoaders(db: Db, viewerId: string | null) {
   /** A circle by slug; primes `circle` and `viewerStanding`. Without a viewer, no circle is readable. */
   const circleBySlug = new DataLoader<string, CircleRow | null>(async (slugs) => {
     if (!viewerId) return slugs.map(() => null);
-    const found = await circlesWithStanding(db, viewerId, sql`${circles.slug} = any(${sql.param([...slugs])}::text[])`);
+    const found = await circlesWithStanding(db, viewerId, 'slug', slugs);
     for (const f of found) {
       circle.prime(f.circle.id, f.circle);
       viewerStanding.prime(f.circle.id, f.standing);

@@ -1,7 +1,8 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../context.js';
 import type { Queryable } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { circleMembers, circleOrganisations, circles, organisationMembers, type CircleRow } from '../db/schema.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { can, canRead, type CircleAction, type CircleRole, type Standing } from './permissions.js';
@@ -21,25 +22,34 @@ export function circleVisibleTo(viewerId: string, circleIdColumn: PgColumn = cir
 }
 
 /**
- * Circles matching `where`, each with the viewer's standing in it: reading a circle almost
+ * Circles by id or by slug, each with the viewer's standing in it: reading a circle almost
  * always leads to a permission check, so both come in one statement.
  */
 export async function circlesWithStanding(
   q: Queryable,
   viewerId: string,
-  where: SQL,
+  by: 'id' | 'slug',
+  values: readonly string[],
 ): Promise<{ circle: CircleRow; standing: { role: CircleRole | null; orgAdmin: boolean } }[]> {
-  const rows = await q
-    .select({
-      circle: circles,
-      role: circleMembers.role,
-      orgAdmin: sql<boolean>`exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
-        on om.organisation_id = co.organisation_id and om.user_id = ${viewerId} and om.role = 'ADMIN'
-        where co.circle_id = ${circles.id})`,
-    })
-    .from(circles)
-    .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewerId)))
-    .where(where);
+  const viewer = sql.placeholder('viewer');
+  const rows = await prepared(q, `circlesWithStanding:${by}`, (name) =>
+    q
+      .select({
+        circle: circles,
+        role: circleMembers.role,
+        orgAdmin: sql<boolean>`exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
+          on om.organisation_id = co.organisation_id and om.user_id = ${viewer} and om.role = 'ADMIN'
+          where co.circle_id = ${circles.id})`,
+      })
+      .from(circles)
+      .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewer)))
+      .where(
+        by === 'id'
+          ? sql`${circles.id} = any(${sql.placeholder('values')}::uuid[])`
+          : sql`${circles.slug} = any(${sql.placeholder('values')}::text[])`,
+      )
+      .prepare(name),
+  ).execute({ viewer: viewerId, values: [...values] });
   return rows.map((r) => ({ circle: r.circle, standing: { role: r.role ?? null, orgAdmin: Boolean(r.orgAdmin) } }));
 }
 
@@ -49,7 +59,7 @@ export async function loadStanding(
   circleId: string,
   viewerId: string,
 ): Promise<{ circle: CircleRow; standing: Standing } | null> {
-  const [found] = await circlesWithStanding(q, viewerId, eq(circles.id, circleId));
+  const [found] = await circlesWithStanding(q, viewerId, 'id', [circleId]);
   return found ? { circle: found.circle, standing: { signedIn: true, ...found.standing } } : null;
 }
 

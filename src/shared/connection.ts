@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableName, gt, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../errors.js';
 import type { Queryable } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -104,6 +105,20 @@ export interface Connection<T> {
   readonly totalCount: Promise<number>;
 }
 
+/** Cursors are encoded only when asked for: most queries read `nodes` and never see one. */
+class Edge<T> {
+  #cursor: string | undefined;
+  constructor(
+    private readonly row: object,
+    private readonly keys: SortKey[],
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return (this.#cursor ??= cursorOf(this.row as Record<string, unknown>, this.keys));
+  }
+}
+
 /**
  * Builds a connection from up to first+1 rows (the extra row only says there is a next page).
  * `nodes`, when given, are what the page shows for each row (e.g. the circle of a membership
@@ -117,11 +132,8 @@ export function toConnection<R extends object, T = R>(
   opts: { count?: () => Promise<number>; nodes?: T[] } = {},
 ): Connection<T> {
   const limit = pageSize(args.first);
-  const page = rows.slice(0, limit);
-  const edges = page.map((row, i) => ({
-    cursor: cursorOf(row as Record<string, unknown>, keys),
-    node: (opts.nodes ? opts.nodes[i] : row) as T,
-  }));
+  const page = rows.length > limit ? rows.slice(0, limit) : rows;
+  const edges = page.map((row, i) => new Edge<T>(row, keys, (opts.nodes ? opts.nodes[i] : row) as T));
   let counted: Promise<number> | undefined;
   return {
     edges,
@@ -129,8 +141,12 @@ export function toConnection<R extends object, T = R>(
     pageInfo: {
       hasNextPage: rows.length > limit,
       hasPreviousPage: args.after != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     get totalCount() {
       if (!opts.count) throw new Error('totalCount is not available on this connection');
@@ -148,18 +164,50 @@ export interface ListSpec {
   where?: SQL;
 }
 
+/**
+ * The values a page query takes: named placeholders when the statement is prepared once and
+ * kept (a list without an extra filter), plain values otherwise.
+ */
+function pageValues(prepare: boolean, values: { parent?: string; parents?: string[]; limit: number; after?: unknown[] }) {
+  const bind = <T>(name: string, value: T): T | Placeholder => (prepare ? sql.placeholder(name) : value);
+  return {
+    parent: bind('parent', values.parent),
+    // An array is one parameter, not a list of them.
+    parents: prepare ? sql.placeholder('parents') : sql.param(values.parents),
+    limit: bind('limit', values.limit),
+    after: values.after?.map((v, i) => bind(`after${i}`, v)),
+    execute: {
+      parent: values.parent,
+      parents: values.parents,
+      limit: values.limit,
+      ...Object.fromEntries((values.after ?? []).map((v, i) => [`after${i}`, v])),
+    },
+  };
+}
+
+/** What makes two page statements of a list the same text (values aside). */
+function shapeOf(spec: ListSpec, variant: string): string {
+  const order = spec.keys.map((k) => `${k.column.name}${k.desc ? '-' : '+'}`).join(',');
+  return `page:${getTableName(spec.table)}:${spec.parent?.name ?? ''}:${order}:${variant}`;
+}
+
 /** One page of one list: `where ... order by keys limit n+1`. */
 export async function fetchPage<R>(db: Queryable, spec: ListSpec, args: PageArgs, parentId?: string): Promise<R[]> {
   const limit = pageSize(args.first);
-  const after = args.after != null ? keysetAfter(spec.keys, decodeCursor(args.after, spec.keys)) : undefined;
-  const parentFilter = spec.parent && parentId !== undefined ? eq(spec.parent, parentId) : undefined;
-  const rows = await db
+  const afterValues = args.after != null ? decodeCursor(args.after, spec.keys) : undefined;
+  const withParent = spec.parent !== undefined && parentId !== undefined;
+  // A filter may carry values of its own, so only lists without one are kept prepared.
+  const prepare = spec.where === undefined;
+  const v = pageValues(prepare, { parent: parentId, limit: limit + 1, after: afterValues });
+  const query = db
     .select()
     .from(spec.table as any)
-    .where(and(parentFilter, spec.where, after))
+    .where(and(withParent ? eq(spec.parent!, v.parent) : undefined, spec.where, v.after && keysetAfter(spec.keys, v.after)))
     .orderBy(...orderOf(spec.keys))
-    .limit(limit + 1);
-  return rows as R[];
+    .limit(v.limit);
+  if (!prepare) return (await query) as R[];
+  const variant = `${withParent ? 'parent' : 'all'}:${afterValues ? 'after' : 'first'}`;
+  return (await prepared(db, shapeOf(spec, variant), (name) => query.prepare(name)).execute(v.execute)) as R[];
 }
 
 /**
@@ -178,16 +226,23 @@ export async function fetchPages<R>(
     return byParent;
   }
   const limit = pageSize(args.first);
-  const after = args.after != null ? keysetAfter(spec.keys, decodeCursor(args.after, spec.keys)) : undefined;
-  const parents = sql`unnest(${sql.param([...new Set(parentIds)])}::uuid[]) as parents(parent_id)`;
+  const afterValues = args.after != null ? decodeCursor(args.after, spec.keys) : undefined;
+  const prepare = spec.where === undefined;
+  const v = pageValues(prepare, { parents: [...new Set(parentIds)], limit: limit + 1, after: afterValues });
+  const parents = sql`unnest(${v.parents}::uuid[]) as parents(parent_id)`;
   const page = db
     .select()
     .from(spec.table as any)
-    .where(and(eq(spec.parent, sql`parents.parent_id`), spec.where, after))
+    .where(and(eq(spec.parent, sql`parents.parent_id`), spec.where, v.after && keysetAfter(spec.keys, v.after)))
     .orderBy(...orderOf(spec.keys))
-    .limit(limit + 1)
+    .limit(v.limit)
     .as('page');
-  const rows = (await db.select().from(parents).innerJoinLateral(page, sql`true`)) as unknown as { page: R }[];
+  const query = db.select().from(parents).innerJoinLateral(page, sql`true`);
+  const rows = (
+    prepare
+      ? await prepared(db, shapeOf(spec, `parents:${afterValues ? 'after' : 'first'}`), (name) => query.prepare(name)).execute(v.execute)
+      : await query
+  ) as unknown as { page: R }[];
   for (const { page: row } of rows) byParent.get((row as any)[spec.parentField])!.push(row);
   return byParent;
 }

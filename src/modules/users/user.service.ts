@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Context, Viewer } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { sessions, users, type UserRow } from '../../db/schema.js';
 import { ConflictError, HubError, sqlState, UnauthenticatedError } from '../../errors.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../auth/passwords.js';
@@ -64,11 +65,14 @@ export async function signOut(ctx: Context): Promise<boolean> {
 export async function authenticate(db: Db, token: string | null): Promise<Viewer | null> {
   if (token === null) return null;
   if (token === '') throw new UnauthenticatedError('Malformed Authorization header: use "Bearer <token>".');
-  const [row] = await db
-    .select({ user: users, sessionId: sessions.id })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
+  const [row] = await prepared(db, 'session', (name) =>
+    db
+      .select({ user: users, sessionId: sessions.id })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt)))
+      .prepare(name),
+  ).execute({ tokenHash: hashToken(token) });
   if (!row) throw new UnauthenticatedError('This token is not valid (unknown, signed out or revoked); sign in again.');
   return { user: row.user, sessionId: row.sessionId };
 }
