@@ -28,6 +28,7 @@ import {
   type ResourceRow,
   type ThreadRow,
   type UserRow,
+  userColumns,
 } from './db/schema.js';
 import type { CircleRole } from './auth/permissions.js';
 import { circlesWithStanding } from './auth/guard.js';
@@ -44,11 +45,10 @@ const uuidList = (ids: readonly string[]) => sql`(${sql.param([...ids])}::uuid[]
 
 const idsPlaceholder = sql`(${sql.placeholder('ids')}::uuid[])`;
 
-function byId<R extends { id: string }>(db: Db, table: PgTable & { id: PgColumn }) {
+function byId<R extends { id: string }>(db: Db, table: PgTable & { id: PgColumn }, columns?: Record<string, PgColumn>) {
   return new DataLoader<string, R | null>(async (ids) => {
     const rows = (await prepared(db, `byId:${getTableName(table)}`, (name) =>
-      db
-        .select()
+      (columns ? db.select(columns) : db.select())
         .from(table as any)
         .where(sql`${table.id} = any${idsPlaceholder}`)
         .prepare(name),
@@ -161,7 +161,7 @@ export function createLoaders(db: Db, viewerId: string | null) {
     viewerStanding,
     circle,
     circleBySlug,
-    user: byId<UserRow>(db, users),
+    user: byId<UserRow>(db, users, userColumns),
     organisation: byId<OrganisationRow>(db, organisations),
     thread: byId<ThreadRow>(db, threads),
     post: byId<PostRow>(db, posts),

@@ -421,7 +421,9 @@ export const circleMembersRelations = relations(circleMembers, ({ one }) => ({
   circle: one(circles, { fields: [circleMembers.circleId], references: [circles.id] }),
 }));
 
-export type UserRow = typeof users.$inferSelect;
+/** A user as the hub passes it around: the password hash never leaves the sign-in query. */
+export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
+export const userColumns = { id: users.id, email: users.email, displayName: users.displayName, createdAt: users.createdAt };
 export type OrganisationRow = typeof organisations.$inferSelect;
 export type OrganisationMemberRow = typeof organisationMembers.$inferSelect;
 export type CircleRow = typeof circles.$inferSelect;

@@ -199,15 +199,16 @@ export async function fetchPage<R>(db: Queryable, spec: ListSpec, args: PageArgs
   // A filter may carry values of its own, so only lists without one are kept prepared.
   const prepare = spec.where === undefined;
   const v = pageValues(prepare, { parent: parentId, limit: limit + 1, after: afterValues });
-  const query = db
-    .select()
-    .from(spec.table as any)
-    .where(and(withParent ? eq(spec.parent!, v.parent) : undefined, spec.where, v.after && keysetAfter(spec.keys, v.after)))
-    .orderBy(...orderOf(spec.keys))
-    .limit(v.limit);
-  if (!prepare) return (await query) as R[];
+  const query = () =>
+    db
+      .select()
+      .from(spec.table as any)
+      .where(and(withParent ? eq(spec.parent!, v.parent) : undefined, spec.where, v.after && keysetAfter(spec.keys, v.after)))
+      .orderBy(...orderOf(spec.keys))
+      .limit(v.limit);
+  if (!prepare) return (await query()) as R[];
   const variant = `${withParent ? 'parent' : 'all'}:${afterValues ? 'after' : 'first'}`;
-  return (await prepared(db, shapeOf(spec, variant), (name) => query.prepare(name)).execute(v.execute)) as R[];
+  return (await prepared(db, shapeOf(spec, variant), (name) => query().prepare(name)).execute(v.execute)) as R[];
 }
 
 /**
@@ -229,19 +230,20 @@ export async function fetchPages<R>(
   const afterValues = args.after != null ? decodeCursor(args.after, spec.keys) : undefined;
   const prepare = spec.where === undefined;
   const v = pageValues(prepare, { parents: [...new Set(parentIds)], limit: limit + 1, after: afterValues });
-  const parents = sql`unnest(${v.parents}::uuid[]) as parents(parent_id)`;
-  const page = db
-    .select()
-    .from(spec.table as any)
-    .where(and(eq(spec.parent, sql`parents.parent_id`), spec.where, v.after && keysetAfter(spec.keys, v.after)))
-    .orderBy(...orderOf(spec.keys))
-    .limit(v.limit)
-    .as('page');
-  const query = db.select().from(parents).innerJoinLateral(page, sql`true`);
+  const query = () => {
+    const page = db
+      .select()
+      .from(spec.table as any)
+      .where(and(eq(spec.parent, sql`parents.parent_id`), spec.where, v.after && keysetAfter(spec.keys, v.after)))
+      .orderBy(...orderOf(spec.keys))
+      .limit(v.limit)
+      .as('page');
+    return db.select().from(sql`unnest(${v.parents}::uuid[]) as parents(parent_id)`).innerJoinLateral(page, sql`true`);
+  };
   const rows = (
     prepare
-      ? await prepared(db, shapeOf(spec, `parents:${afterValues ? 'after' : 'first'}`), (name) => query.prepare(name)).execute(v.execute)
-      : await query
+      ? await prepared(db, shapeOf(spec, `parents:${afterValues ? 'after' : 'first'}`), (name) => query().prepare(name)).execute(v.execute)
+      : await query()
   ) as unknown as { page: R }[];
   for (const { page: row } of rows) byParent.get((row as any)[spec.parentField])!.push(row);
   return byParent;

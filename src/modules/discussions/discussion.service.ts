@@ -165,13 +165,9 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
   const threadId = fromGlobalId(input.threadId, 'Thread', 'threadId');
   const replyToId = optionalGlobalId(input.replyToId, 'Post', 'replyToId');
   const id = randomUUID();
-  let replayed = false;
-  const postId = await ctx.db.transaction(async (tx) => {
+  const written = await ctx.db.transaction(async (tx): Promise<PostRow | string> => {
     const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createPost', id);
-    if (first) {
-      replayed = true;
-      return first;
-    }
+    if (first) return first;
     // Locking the thread orders concurrent posts and makes the lock check and counter exact.
     const thread = await lockedThread(tx, threadId, 'threadId');
     await circleOf(tx, viewer, thread.circleId, 'post', 'Thread', 'threadId');
@@ -184,21 +180,26 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
       parentId = parent.replyToId ?? parent.id;
     }
     const now = new Date();
-    await tx.insert(posts).values({ id, threadId, authorId: viewer.user.id, replyToId: parentId, body: input.body, createdAt: now });
+    const [post] = await tx
+      .insert(posts)
+      .values({ id, threadId, authorId: viewer.user.id, replyToId: parentId, body: input.body, createdAt: now })
+      .returning();
     await tx
       .update(threads)
       .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now })
       .where(eq(threads.id, threadId));
     await appendActivity(tx, { circleId: thread.circleId, kind: 'POST_CREATED', actorId: viewer.user.id, threadId, postId: id });
-    return id;
+    return post;
   });
-  const post = (await ctx.loaders.post.clear(postId).load(postId))!;
-  // A retry gets the first result only while the viewer may still see it (not after removal).
-  if (replayed) {
-    await readableThread(ctx, post.threadId).catch(() => {
-      throw new NotFoundError('Post', 'clientMutationId');
-    });
+  if (typeof written !== 'string') {
+    ctx.loaders.post.clear(written.id).prime(written.id, written);
+    return written;
   }
+  // A retry gets the first result, read again, only while the viewer may still see it (not after removal).
+  const post = (await ctx.loaders.post.clear(written).load(written))!;
+  await readableThread(ctx, post.threadId).catch(() => {
+    throw new NotFoundError('Post', 'clientMutationId');
+  });
   return post;
 }
 

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Context, Viewer } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
-import { sessions, users, type UserRow } from '../../db/schema.js';
+import { sessions, userColumns, users, type UserRow } from '../../db/schema.js';
 import { ConflictError, HubError, sqlState, UnauthenticatedError } from '../../errors.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { hashToken, newToken } from '../../auth/tokens.js';
@@ -28,7 +28,7 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResu
       const [user] = await tx
         .insert(users)
         .values({ email: input.email.trim(), displayName: input.displayName.trim(), passwordHash })
-        .returning();
+        .returning(userColumns);
       return startSession(tx as unknown as Db, user);
     });
   } catch (err) {
@@ -46,7 +46,8 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<AuthResu
     .where(sql`lower(${users.email}) = lower(${input.email.trim()})`);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw new HubError('UNAUTHENTICATED', 'Email or password is wrong.');
-  return startSession(ctx.db, user);
+  const { passwordHash: _, ...withoutHash } = user;
+  return startSession(ctx.db, withoutHash);
 }
 
 export async function signOut(ctx: Context): Promise<boolean> {
@@ -67,7 +68,7 @@ export async function authenticate(db: Db, token: string | null): Promise<Viewer
   if (token === '') throw new UnauthenticatedError('Malformed Authorization header: use "Bearer <token>".');
   const [row] = await prepared(db, 'session', (name) =>
     db
-      .select({ user: users, sessionId: sessions.id })
+      .select({ user: userColumns, sessionId: sessions.id })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt)))
