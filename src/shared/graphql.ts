@@ -15,7 +15,7 @@ export abstract class Node {
   id!: string;
 }
 
-@ObjectType('PageInfo', { description: 'Where a page sits in its list (Relay cursor connections).' })
+@ObjectType('PageInfo', { simpleResolvers: true, description: 'Where a page sits in its list (Relay cursor connections).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'More items follow this page.' })
   hasNextPage!: boolean;
@@ -40,7 +40,7 @@ export class PageArgs {
  * `totalCount`, for append-only logs where counting is both costly and meaningless.
  */
 export function connectionTypes<T>(name: string, node: () => Function, describe: string, withTotal = true) {
-  @ObjectType(`${name}Edge`, { description: `One ${describe} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${describe} in a page, with its cursor.` })
   class Edge {
     @Field(() => String, { description: 'Opaque cursor of this item, for `after`.' })
     cursor!: string;
@@ -48,7 +48,7 @@ export function connectionTypes<T>(name: string, node: () => Function, describe:
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${describe} items.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${describe} items.` })
   class ConnectionWithoutTotal {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
     edges!: Edge[];
@@ -59,7 +59,7 @@ export function connectionTypes<T>(name: string, node: () => Function, describe:
   }
   if (!withTotal) return ConnectionWithoutTotal as unknown as ClassType<Connection<T>>;
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${describe} items.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${describe} items.` })
   class ConnectionWithTotal {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
     edges!: Edge[];
@@ -74,6 +74,7 @@ export function connectionTypes<T>(name: string, node: () => Function, describe:
 }
 
 @ObjectType('SdgGoal', {
+  simpleResolvers: true,
   description: "The 17 UN Sustainable Development Goals plus goal 18 of Indonesia's village SDGs (SDGs Desa).",
 })
 export class SdgGoal {

@@ -3,6 +3,7 @@ import { ActivityKind, connectionTypes, DateTime, Node } from '../../shared/grap
 import type { ActivityRow } from '../../db/schema.js';
 
 @ObjectType('Activity', {
+  simpleResolvers: true,
   implements: Node,
   description: "One entry of a circle's durable activity log. `cursor` orders entries and resumes a feed.",
 })

@@ -5,6 +5,7 @@ import { Description, Name, SdgGoals, Search } from '../../shared/validation.js'
 import type { CircleMemberRow, CircleRow } from '../../db/schema.js';
 
 @ObjectType('Circle', {
+  simpleResolvers: true,
   implements: Node,
   description: 'A joint learning circle: people from several organisations learning together.',
 })
@@ -23,7 +24,7 @@ export class Circle extends Node {
   createdAt!: Date;
 }
 
-@ObjectType('CircleMembership', { description: 'A person taking part in a circle.' })
+@ObjectType('CircleMembership', { simpleResolvers: true, description: 'A person taking part in a circle.' })
 export class CircleMembership {
   @Field(() => CircleRole, { description: 'Their role in the circle.' })
   role!: CircleRole;
@@ -81,7 +82,7 @@ export class CreateCircleInput {
   organisationIds!: string[];
 }
 
-@ObjectType('CreateCirclePayload', { description: 'Result of createCircle.' })
+@ObjectType('CreateCirclePayload', { simpleResolvers: true, description: 'Result of createCircle.' })
 export class CreateCirclePayload {
   @Field(() => Circle, { description: 'The new circle.' })
   circle!: CircleRow;
@@ -95,7 +96,7 @@ export class AddCircleOrganisationInput {
   organisationId!: string;
 }
 
-@ObjectType('AddCircleOrganisationPayload', { description: 'Result of addCircleOrganisation.' })
+@ObjectType('AddCircleOrganisationPayload', { simpleResolvers: true, description: 'Result of addCircleOrganisation.' })
 export class AddCircleOrganisationPayload {
   @Field(() => Circle, { description: 'The circle.' })
   circle!: CircleRow;
@@ -109,7 +110,7 @@ export class JoinCircleInput {
   organisationId?: string | null;
 }
 
-@ObjectType('JoinCirclePayload', { description: 'Result of joinCircle.' })
+@ObjectType('JoinCirclePayload', { simpleResolvers: true, description: 'Result of joinCircle.' })
 export class JoinCirclePayload {
   @Field(() => CircleMembership, { description: 'The new membership.' })
   membership!: CircleMemberRow;
@@ -127,7 +128,7 @@ export class AddCircleMemberInput {
   organisationId?: string | null;
 }
 
-@ObjectType('AddCircleMemberPayload', { description: 'Result of addCircleMember.' })
+@ObjectType('AddCircleMemberPayload', { simpleResolvers: true, description: 'Result of addCircleMember.' })
 export class AddCircleMemberPayload {
   @Field(() => CircleMembership, { description: 'The new membership.' })
   membership!: CircleMemberRow;
@@ -143,7 +144,7 @@ export class UpdateCircleMemberRoleInput {
   role!: CircleRole;
 }
 
-@ObjectType('UpdateCircleMemberRolePayload', { description: 'Result of updateCircleMemberRole.' })
+@ObjectType('UpdateCircleMemberRolePayload', { simpleResolvers: true, description: 'Result of updateCircleMemberRole.' })
 export class UpdateCircleMemberRolePayload {
   @Field(() => CircleMembership, { description: 'The membership with its new role.' })
   membership!: CircleMemberRow;
@@ -157,7 +158,7 @@ export class RemoveCircleMemberInput {
   userId!: string;
 }
 
-@ObjectType('RemoveCircleMemberPayload', { description: 'Result of removeCircleMember.' })
+@ObjectType('RemoveCircleMemberPayload', { simpleResolvers: true, description: 'Result of removeCircleMember.' })
 export class RemoveCircleMemberPayload {
   @Field(() => Circle, { description: 'The circle.' })
   circle!: CircleRow;
@@ -169,7 +170,7 @@ export class LeaveCircleInput {
   circleId!: string;
 }
 
-@ObjectType('LeaveCirclePayload', { description: 'Result of leaveCircle.' })
+@ObjectType('LeaveCirclePayload', { simpleResolvers: true, description: 'Result of leaveCircle.' })
 export class LeaveCirclePayload {
   @Field(() => Circle, {
     description: 'The circle; a MEMBERS_ONLY circle is no longer readable by the viewer afterwards.',
@@ -185,7 +186,7 @@ export class MarkCircleReadInput {
   upTo?: string | null;
 }
 
-@ObjectType('MarkCircleReadPayload', { description: 'Result of markCircleRead.' })
+@ObjectType('MarkCircleReadPayload', { simpleResolvers: true, description: 'Result of markCircleRead.' })
 export class MarkCircleReadPayload {
   @Field(() => Circle, { description: 'The circle, with its new `viewerUnreadCount`.' })
   circle!: CircleRow;

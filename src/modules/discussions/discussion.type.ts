@@ -5,7 +5,7 @@ import { Body, ClientMutationId, SdgGoals, Title } from '../../shared/validation
 import type { PostRow, ThreadRow } from '../../db/schema.js';
 import type { ReactionGroup as ReactionGroupData } from '../../loaders.js';
 
-@ObjectType('Thread', { implements: Node, description: 'A discussion in a circle: a first post with replies.' })
+@ObjectType('Thread', { simpleResolvers: true, implements: Node, description: 'A discussion in a circle: a first post with replies.' })
 export class Thread extends Node {
   @Field(() => String, { description: 'Title, up to 200 characters.' })
   title!: string;
@@ -25,7 +25,7 @@ export class Thread extends Node {
   updatedAt!: Date;
 }
 
-@ObjectType('Post', { implements: Node, description: 'A post in a thread, possibly a reply to another post.' })
+@ObjectType('Post', { simpleResolvers: true, implements: Node, description: 'A post in a thread, possibly a reply to another post.' })
 export class Post extends Node {
   @Field(() => DateTime, { nullable: true, description: 'When the body was last edited; null if never.' })
   editedAt!: Date | null;
@@ -33,7 +33,7 @@ export class Post extends Node {
   createdAt!: Date;
 }
 
-@ObjectType('ReactionGroup', { description: 'All reactions of one kind on a thread or post.' })
+@ObjectType('ReactionGroup', { simpleResolvers: true, description: 'All reactions of one kind on a thread or post.' })
 export class ReactionGroup implements ReactionGroupData {
   @Field(() => ReactionContent, { description: 'The reaction.' })
   content!: ReactionContent;
@@ -77,7 +77,7 @@ export class CreateThreadInput {
   clientMutationId?: string | null;
 }
 
-@ObjectType('CreateThreadPayload', { description: 'Result of createThread.' })
+@ObjectType('CreateThreadPayload', { simpleResolvers: true, description: 'Result of createThread.' })
 export class CreateThreadPayload {
   @Field(() => Thread, { description: 'The thread (the first one made with this clientMutationId, on a retry).' })
   thread!: ThreadRow;
@@ -109,7 +109,7 @@ export class UpdateThreadInput {
   isLocked?: boolean | null;
 }
 
-@ObjectType('UpdateThreadPayload', { description: 'Result of updateThread.' })
+@ObjectType('UpdateThreadPayload', { simpleResolvers: true, description: 'Result of updateThread.' })
 export class UpdateThreadPayload {
   @Field(() => Thread, { description: 'The thread as it now is.' })
   thread!: ThreadRow;
@@ -133,7 +133,7 @@ export class CreatePostInput {
   clientMutationId?: string | null;
 }
 
-@ObjectType('CreatePostPayload', { description: 'Result of createPost.' })
+@ObjectType('CreatePostPayload', { simpleResolvers: true, description: 'Result of createPost.' })
 export class CreatePostPayload {
   @Field(() => Post, { description: 'The post (the first one made with this clientMutationId, on a retry).' })
   post!: PostRow;
@@ -150,7 +150,7 @@ export class UpdatePostInput {
   body!: string;
 }
 
-@ObjectType('UpdatePostPayload', { description: 'Result of updatePost.' })
+@ObjectType('UpdatePostPayload', { simpleResolvers: true, description: 'Result of updatePost.' })
 export class UpdatePostPayload {
   @Field(() => Post, { description: 'The post as it now is.' })
   post!: PostRow;
@@ -162,7 +162,7 @@ export class DeletePostInput {
   postId!: string;
 }
 
-@ObjectType('DeletePostPayload', { description: 'Result of deletePost.' })
+@ObjectType('DeletePostPayload', { simpleResolvers: true, description: 'Result of deletePost.' })
 export class DeletePostPayload {
   @Field(() => Post, { description: 'The post, now with `isDeleted` true and an empty body.' })
   post!: PostRow;
@@ -184,7 +184,7 @@ export class RemoveReactionInput {
   content!: ReactionContent;
 }
 
-@ObjectType('ReactionPayload', { description: 'Result of addReaction and removeReaction.' })
+@ObjectType('ReactionPayload', { simpleResolvers: true, description: 'Result of addReaction and removeReaction.' })
 export class ReactionPayload {
   @Field(() => [ReactionGroup], { description: 'The subject\u2019s reactions as they now are.' })
   reactionGroups!: ReactionGroupData[];

@@ -5,6 +5,7 @@ import { Description, Name } from '../../shared/validation.js';
 import type { OrganisationMemberRow, OrganisationRow } from '../../db/schema.js';
 
 @ObjectType('Organisation', {
+  simpleResolvers: true,
   implements: Node,
   description: 'A civil-society organisation, a district or village government, an operator or a donor.',
 })
@@ -21,7 +22,7 @@ export class Organisation extends Node {
   createdAt!: Date;
 }
 
-@ObjectType('OrganisationMembership', { description: 'A person belonging to an organisation.' })
+@ObjectType('OrganisationMembership', { simpleResolvers: true, description: 'A person belonging to an organisation.' })
 export class OrganisationMembership {
   @Field(() => OrganisationRole, { description: 'Their role in the organisation.' })
   role!: OrganisationRole;
@@ -51,7 +52,7 @@ export class CreateOrganisationInput {
   regionId?: string | null;
 }
 
-@ObjectType('CreateOrganisationPayload', { description: 'Result of createOrganisation.' })
+@ObjectType('CreateOrganisationPayload', { simpleResolvers: true, description: 'Result of createOrganisation.' })
 export class CreateOrganisationPayload {
   @Field(() => Organisation, { description: 'The new organisation.' })
   organisation!: OrganisationRow;
@@ -67,7 +68,7 @@ export class AddOrganisationMemberInput {
   role!: OrganisationRole;
 }
 
-@ObjectType('AddOrganisationMemberPayload', { description: 'Result of addOrganisationMember.' })
+@ObjectType('AddOrganisationMemberPayload', { simpleResolvers: true, description: 'Result of addOrganisationMember.' })
 export class AddOrganisationMemberPayload {
   @Field(() => OrganisationMembership, { description: 'The membership as it now is.' })
   membership!: OrganisationMemberRow;

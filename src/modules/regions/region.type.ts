@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Node, RegionLevel } from '../../shared/graphql.js';
 
-@ObjectType('Region', { implements: Node, description: 'A province, district, subdistrict or village of Indonesia.' })
+@ObjectType('Region', { simpleResolvers: true, implements: Node, description: 'A province, district, subdistrict or village of Indonesia.' })
 export class Region extends Node {
   @Field(() => String, { description: 'Name, e.g. Majalengka.' })
   name!: string;

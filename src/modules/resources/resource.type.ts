@@ -5,6 +5,7 @@ import { ClientMutationId, Description, HttpUrl, SdgGoals, Search, Title } from 
 import type { ResourceRow } from '../../db/schema.js';
 
 @ObjectType('Resource', {
+  simpleResolvers: true,
   implements: Node,
   description: 'An item of the resource centre: a guide, a budget template, a regulation, a recording.',
 })
@@ -75,7 +76,7 @@ export class ShareResourceInput {
   clientMutationId?: string | null;
 }
 
-@ObjectType('ShareResourcePayload', { description: 'Result of shareResource.' })
+@ObjectType('ShareResourcePayload', { simpleResolvers: true, description: 'Result of shareResource.' })
 export class ShareResourcePayload {
   @Field(() => Resource, { description: 'The resource (the first one made with this clientMutationId, on a retry).' })
   resource!: ResourceRow;

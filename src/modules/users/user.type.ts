@@ -3,7 +3,7 @@ import { IsEmail, Matches, MaxLength, MinLength } from 'class-validator';
 import { DateTime, Node } from '../../shared/graphql.js';
 import { NoNul } from '../../shared/validation.js';
 
-@ObjectType('User', { implements: Node, description: 'A person using the hub.' })
+@ObjectType('User', { simpleResolvers: true, implements: Node, description: 'A person using the hub.' })
 export class User extends Node {
   @Field(() => String, { description: 'Name shown to others.' })
   displayName!: string;
@@ -43,7 +43,7 @@ export class SignInInput {
   password!: string;
 }
 
-@ObjectType('AuthPayload', { description: 'A new session.' })
+@ObjectType('AuthPayload', { simpleResolvers: true, description: 'A new session.' })
 export class AuthPayload {
   @Field(() => String, {
     description: "Bearer token for the Authorization header and for connection_init's payload { authToken }.",
