@@ -23,17 +23,21 @@ import type { ActivityFeed } from './feed.js';
 
 export type Scope = { kind: 'circle'; circleId: string } | { kind: 'thread'; threadId: string; circleId: string } | { kind: 'my' };
 
-/** A subscription operation, parsed, validated and authorised (see subscriptions.ts). */
-export interface SubscriptionSpec {
-  viewer: Viewer;
+/** What the subscriptions of one group share: one execution per event serves them all. */
+export interface SharedOperation {
   scope: Scope;
-  /** Resume after this cursor; null: live events only, from now. */
-  after: bigint | null;
   document: DocumentNode;
   operationName: string | null | undefined;
   variables: Record<string, unknown>;
   /** Executions are shared by subscriptions with the same key (document, variables, scope). */
   key: string;
+}
+
+/** A subscription operation, parsed, validated and authorised (see subscriptions.ts). */
+export interface SubscriptionSpec extends SharedOperation {
+  viewer: Viewer;
+  /** Resume after this cursor; null: live events only, from now. */
+  after: bigint | null;
 }
 
 // Fields whose value depends on who asks: a document selecting any of them is executed per viewer.
@@ -99,24 +103,21 @@ export function resumeVariables(document: DocumentNode, operation: OperationDefi
 const REPLAY_PAGE = 200;
 
 /**
- * Writes a result, already serialised, straight to the subscriber's socket as a `next` message.
- * Results are shared by a whole group: serialising once per event, not once per subscriber, and
- * skipping graphql-ws's per-message promise chain is what keeps fan-out near a bare broadcast.
+ * Writes a result, already serialised to UTF-8, straight to the subscriber's socket as a `next`
+ * message. Results are shared by a whole group: encoding once per event, not once per subscriber,
+ * and skipping graphql-ws's per-message promise chain is what keeps fan-out near a bare broadcast.
  */
-export type ResultSink = (json: string) => void;
+export type ResultSink = (payload: Buffer) => void;
 
-/** Serialised results, once per result object however many subscribers it goes to. */
-const serialised = new WeakMap<ExecutionResult, string>();
-function serialise(result: ExecutionResult): string {
-  let json = serialised.get(result);
-  if (json === undefined) serialised.set(result, (json = JSON.stringify(result)));
-  return json;
+function encode(result: ExecutionResult): Buffer {
+  return Buffer.from(JSON.stringify(result));
 }
 
 /**
  * One subscription. Results go straight to its socket through the sink; as an async iterator it
  * yields nothing and only tells graphql-ws when the subscription ends (graphql-ws then sends
  * `complete`). A socket that stops reading is closed by the WebSocket layer, so nothing queues here.
+ * Thousands of these sit idle per instance: what a group shares lives on the group, not here.
  */
 export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   lastSent: bigint;
@@ -128,30 +129,34 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   private ended: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
 
   constructor(
-    readonly spec: SubscriptionSpec,
+    readonly viewer: Viewer,
     readonly group: Group,
     private readonly onClose: (s: Subscriber) => void,
-    start: bigint,
+    after: bigint | null,
     liveFrom: bigint,
     private readonly sink: ResultSink,
   ) {
-    this.lastSent = start;
-    this.pending = spec.after !== null ? [] : null;
+    this.lastSent = after ?? liveFrom;
+    this.pending = after !== null ? [] : null;
     this.liveFrom = liveFrom;
   }
 
   get userId(): string {
-    return this.spec.viewer.user.id;
+    return this.viewer.user.id;
   }
 
-  push(result: ExecutionResult): void {
-    if (!this.closed) this.sink(serialise(result));
+  get scope(): Scope {
+    return this.group.operation.scope;
+  }
+
+  send(payload: Buffer): void {
+    if (!this.closed) this.sink(payload);
   }
 
   /** Ends the subscription with an error result, e.g. FORBIDDEN when the viewer was removed. */
   fail(error: GraphQLError): void {
     if (this.closed) return;
-    this.push({ errors: [error] });
+    this.send(encode({ errors: [error] }));
     this.finish();
   }
 
@@ -186,14 +191,18 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
 
 /** The row removes the subscriber from the circle its circle or thread subscription watches. */
 function leftCircle(s: Subscriber, row: ActivityRow): boolean {
-  return s.spec.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
+  return s.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
 }
 
 /** Subscribers sharing one execution per event. */
 export class Group {
   readonly subscribers = new Set<Subscriber>();
   chain: Promise<void> = Promise.resolve();
-  constructor(readonly spec: SubscriptionSpec) {}
+  constructor(readonly operation: SharedOperation) {}
+
+  get scope(): Scope {
+    return this.operation.scope;
+  }
 }
 
 export interface HubOptions {
@@ -218,6 +227,8 @@ export class SubscriptionHub {
   private readonly byThread = new Map<string, Set<Group>>();
   private readonly threadsByCircle = new Map<string, Set<Group>>();
   private readonly mine = new Set<Group>();
+  /** One callback for every subscriber, not a closure each. */
+  private readonly closeSubscriber = (s: Subscriber) => this.close(s);
 
   constructor(private readonly options: HubOptions) {}
 
@@ -229,21 +240,23 @@ export class SubscriptionHub {
 
   /** Starts a subscription: replays history after `spec.after` if given, then goes live. */
   open(spec: SubscriptionSpec, sink: ResultSink): Subscriber {
-    let group = this.groups.get(spec.key);
+    const { viewer, after, ...operation } = spec;
+    let group = this.groups.get(operation.key);
     if (!group) {
-      group = new Group(spec);
-      this.groups.set(spec.key, group);
+      // The shared parts are kept once, here; a subscriber keeps only its viewer of the spec
+      // (the key alone repeats the query text).
+      group = new Group(operation);
+      this.groups.set(operation.key, group);
       this.index(group, true);
     }
-    const now = this.options.feed.cursor;
-    const subscriber = new Subscriber(spec, group, (s) => this.close(s), spec.after ?? now, now, sink);
+    const subscriber = new Subscriber(viewer, group, this.closeSubscriber, after, this.options.feed.cursor, sink);
     group.subscribers.add(subscriber);
     if (subscriber.pending) void this.replay(subscriber);
     return subscriber;
   }
 
   private index(group: Group, add: boolean) {
-    const { scope } = group.spec;
+    const { scope } = group;
     if (scope.kind === 'my') {
       if (add) this.mine.add(group);
       else this.mine.delete(group);
@@ -270,8 +283,8 @@ export class SubscriptionHub {
   private close(s: Subscriber) {
     const group = s.group;
     if (!group.subscribers.delete(s)) return;
-    if (group.subscribers.size === 0 && this.groups.get(group.spec.key) === group) {
-      this.groups.delete(group.spec.key);
+    if (group.subscribers.size === 0 && this.groups.get(group.operation.key) === group) {
+      this.groups.delete(group.operation.key);
       this.index(group, false);
     }
   }
@@ -291,7 +304,7 @@ export class SubscriptionHub {
     if (left) for (const g of this.threadsByCircle.get(row.circleId) ?? []) groups.add(g);
 
     for (const group of groups) {
-      const { scope } = group.spec;
+      const { scope } = group;
       // A thread group hears of its circle's membership changes without receiving them.
       const receives = scope.kind !== 'thread' || row.threadId === scope.threadId;
       const recipients: Subscriber[] = [];
@@ -300,7 +313,8 @@ export class SubscriptionHub {
         if (s.closed) continue;
         if (scope.kind === 'my') {
           if (!this.options.feed.memberships.isMember(s.userId, row.circleId)) continue;
-        } else if (left === s.userId) {
+        } else if (left !== null && left === s.userId) {
+          // (`left` first: most rows remove no one, and `userId` reads each subscriber's viewer.)
           if (s.pending) s.pending.push(row);
           else removed.push(s);
           continue;
@@ -313,32 +327,32 @@ export class SubscriptionHub {
       // Per group, events are handled one after another, so each subscriber gets them in order.
       group.chain = group.chain
         .then(async () => {
-          if (recipients.length) await this.deliver(group.spec, row, recipients);
+          if (recipients.length) await this.deliver(group.operation, row, recipients);
           for (const s of removed) s.fail(new ForbiddenError('You are no longer a member of this circle.'));
         })
         .catch((err) => this.options.logger.error('subscription delivery failed', { err }));
     }
   }
 
-  private async deliver(spec: SubscriptionSpec, row: ActivityRow, recipients: Subscriber[]) {
+  private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]) {
     const targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
     if (targets.length === 0) return;
-    const result = await this.render(spec, row, targets[0].spec.viewer);
+    const payload = encode(await this.render(operation, row, targets[0].viewer));
     for (const s of targets) {
       if (s.closed || row.id <= s.lastSent) continue;
       s.lastSent = row.id;
-      s.push(result);
+      s.send(payload);
     }
   }
 
   /** Executes the subscription document for one event, as `viewer`, with fresh loaders. */
-  private async render(spec: SubscriptionSpec, row: ActivityRow, viewer: Viewer): Promise<ExecutionResult> {
+  private async render(operation: SharedOperation, row: ActivityRow, viewer: Viewer): Promise<ExecutionResult> {
     this.executions++;
     const result = await execute({
       schema: this.options.schema,
-      document: spec.document,
-      operationName: spec.operationName,
-      variableValues: spec.variables,
+      document: operation.document,
+      operationName: operation.operationName,
+      variableValues: operation.variables,
       rootValue: row,
       contextValue: createContext(this.options.db, viewer),
     });
@@ -347,7 +361,7 @@ export class SubscriptionHub {
 
   /** What a subscription's scope covers, as SQL over the activity log. */
   private scopeFilter(s: Subscriber): SQL | undefined {
-    const { scope } = s.spec;
+    const { scope } = s;
     if (scope.kind === 'circle') return eq(activity.circleId, scope.circleId);
     if (scope.kind === 'thread') return eq(activity.threadId, scope.threadId);
     const circles = this.options.feed.memberships.circlesOf(s.userId);
@@ -371,10 +385,10 @@ export class SubscriptionHub {
           if (s.closed) return;
           // Removed after subscribing: the replay must stop there too, not deliver what follows.
           if (row.id > s.liveFrom && leftCircle(s, row)) return s.fail(new ForbiddenError('You are no longer a member of this circle.'));
-          const result = await this.render(s.spec, row, s.spec.viewer);
+          const payload = encode(await this.render(s.group.operation, row, s.viewer));
           if (s.closed) return;
           s.lastSent = row.id;
-          s.push(result);
+          s.send(payload);
         }
         if (rows.length < REPLAY_PAGE) break;
         // PGlite runs in this thread: let other requests in between pages of a long replay.
@@ -387,10 +401,10 @@ export class SubscriptionHub {
         // cursor may already be past this one.
         if (leftCircle(s, row)) return s.fail(new ForbiddenError('You are no longer a member of this circle.'));
         if (row.id <= s.lastSent) continue;
-        if (s.spec.scope.kind === 'thread' && row.threadId !== s.spec.scope.threadId) continue;
-        const result = await this.render(s.spec, row, s.spec.viewer);
+        if (s.scope.kind === 'thread' && row.threadId !== s.scope.threadId) continue;
+        const payload = encode(await this.render(s.group.operation, row, s.viewer));
         s.lastSent = row.id;
-        s.push(result);
+        s.send(payload);
       }
       s.pending = null;
     } catch (err) {

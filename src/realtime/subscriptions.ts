@@ -72,6 +72,7 @@ export function withSubscriptions(schema: GraphQLSchema): GraphQLSchema {
 }
 
 interface Prepared {
+  query: string;
   document: DocumentNode;
   errors: readonly GraphQLError[];
   viewerDependent: boolean;
@@ -97,13 +98,18 @@ export class DocumentCache {
     try {
       const document = parse(query, { maxTokens: 5_000 });
       const errors = validate(this.schema, document, [...specifiedRules, queryLimitsRule({ maxDepth: 12, maxAliases: 30 })]);
-      prepared = { document, errors, viewerDependent: errors.length ? false : selectsViewerDependentFields(this.schema, document) };
+      prepared = { query, document, errors, viewerDependent: errors.length ? false : selectsViewerDependentFields(this.schema, document) };
     } catch (err) {
-      prepared = { document: { kind: 'Document' as any, definitions: [] }, errors: [err as GraphQLError], viewerDependent: false };
+      prepared = { query, document: { kind: 'Document' as any, definitions: [] }, errors: [err as GraphQLError], viewerDependent: false };
     }
     this.entries.set(query, prepared);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
     return prepared;
+  }
+
+  /** The cached copy of a query text, if there is one: one copy per text, however many hold it. */
+  intern(query: string): string {
+    return this.entries.get(query)?.query ?? query;
   }
 }
 
