@@ -150,6 +150,32 @@ describe('circleActivity', () => {
     expect(sub.received.results[0].data.circleActivity).toMatchObject({ kind: 'POST_CREATED', post: { body: 'Halo semua' } });
   });
 
+  // The hub writes `next` frames itself (ws-server.ts `nextFrame`): each of the three
+  // WebSocket length encodings must reach a standard client whole, multi-byte text included.
+  it('delivers events of every frame size whole: under 126 bytes, under 64 KiB and over it', async () => {
+    const kit = seedKit(hub);
+    const { coordinator, circle } = await kit.circleWithCoordinator();
+    const long = '€'.repeat(20_000); // 60,000 bytes of UTF-8
+    const short = await coordinator.createThread(circle, { body: 'Pendek' });
+    const large = await coordinator.createThread(circle, { body: long });
+    const c = client(coordinator.token);
+    await caughtUp();
+    const kinds = collect(c, `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { kind } }`, { circleId: circle.id });
+    const full = collect(c, `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { post { body } thread { body } } }`, {
+      circleId: circle.id,
+    });
+    await subscribed(2);
+    await coordinator.createPost(short, { body: 'Sedang: ' + 'é'.repeat(100) });
+    await coordinator.createPost(large, { body: long });
+    await until(() => full.received.results.length === 2 && kinds.received.results.length === 2, 10_000, 'both events on both subscriptions');
+    expect(kinds.received.results.map((r) => r.data.circleActivity.kind)).toEqual(['POST_CREATED', 'POST_CREATED']);
+    expect(full.received.results.map((r) => r.data.circleActivity)).toEqual([
+      { post: { body: 'Sedang: ' + 'é'.repeat(100) }, thread: { body: 'Pendek' } },
+      { post: { body: long }, thread: { body: long } },
+    ]);
+    expect([...kinds.received.errors, ...full.received.errors]).toEqual([]);
+  });
+
   it("delivers every kind of the circle's activity, in order, and nothing of other circles", async () => {
     const kit = seedKit(hub);
     const { coordinator, org, circle } = await kit.circleWithCoordinator({ visibility: 'MEMBERS_ONLY' });
