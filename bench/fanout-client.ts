@@ -21,6 +21,8 @@ interface ConnectArgs {
   variables?: Record<string, unknown>;
   /** Handshakes in flight at once. */
   concurrency?: number;
+  /** Keep these sockets apart (a warm-up set): not counted in rounds, closed by `release`. */
+  hold?: boolean;
 }
 
 interface Round {
@@ -35,11 +37,13 @@ interface Round {
 }
 
 let sockets: WebSocket[] = [];
+let held: WebSocket[] = [];
+/** Sockets this process is closing itself: their close is expected. */
+const closing = new WeakSet<WebSocket>();
 let round: Round | null = null;
 let stray = 0;
 let unexpectedCloses = 0;
 let errors: string[] = [];
-let closing = false;
 
 function deliver(data: Buffer): void {
   const t = now();
@@ -76,7 +80,7 @@ function open(args: ConnectArgs, index: number): Promise<WebSocket> {
     };
     ws.on('error', (err) => fail(err.message));
     ws.on('close', (code, reason) => {
-      if (!closing) fail(`closed ${code} ${String(reason)}`);
+      if (!closing.has(ws)) fail(`closed ${code} ${String(reason)}`);
     });
     if (args.mode === 'raw') {
       ws.on('open', () => {
@@ -101,10 +105,30 @@ function open(args: ConnectArgs, index: number): Promise<WebSocket> {
   });
 }
 
+function closeAll(all: WebSocket[]): Promise<unknown> {
+  return Promise.all(
+    all.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          closing.add(ws);
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, 5_000);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(1000);
+        }),
+    ),
+  );
+}
+
 serveIpc({
   /** Opens N sockets (and subscribes each); resolves once every subscribe has been sent. */
   connect: async (args: ConnectArgs) => {
-    closing = false;
     unexpectedCloses = 0;
     stray = 0;
     errors = [];
@@ -119,8 +143,9 @@ serveIpc({
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, args.n) }, worker));
-    sockets = opened;
-    return { sockets: sockets.length, ms: now() - started };
+    if (args.hold) held = opened;
+    else sockets = opened;
+    return { sockets: opened.length, ms: now() - started };
   },
 
   /** Starts counting deliveries for a round expecting one frame per socket. */
@@ -154,27 +179,19 @@ serveIpc({
     return { count: r.count, first: r.first, last: r.last, minBytes: r.minBytes, maxBytes: r.maxBytes, frame: r.frame, stray, unexpectedCloses };
   },
 
+  /** Closes the round's sockets. */
   close: async () => {
-    closing = true;
     const all = sockets;
     sockets = [];
-    await Promise.all(
-      all.map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === WebSocket.CLOSED) return resolve();
-            const timer = setTimeout(() => {
-              ws.terminate();
-              resolve();
-            }, 5_000);
-            ws.once('close', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            ws.close(1000);
-          }),
-      ),
-    );
+    await closeAll(all);
+    return null;
+  },
+
+  /** Closes the held (warm-up) sockets. */
+  release: async () => {
+    const all = held;
+    held = [];
+    await closeAll(all);
     return null;
   },
 

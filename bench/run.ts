@@ -440,7 +440,7 @@ async function measureFanout(
   });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${viewerToken}` };
 
-  const subscribe = (count: number) =>
+  const subscribe = (count: number, hold = false) =>
     client.call<{ ms: number }>('connect', {
       url: hub.info.wsUrl,
       n: count,
@@ -448,22 +448,24 @@ async function measureFanout(
       tokens,
       query: FANOUT_SUBSCRIPTION,
       variables: { circleId: fanoutCircle },
+      hold,
     });
   const subscribed = (count: number) => until(`${count} subscribers on the hub`, async () => (await hub.call<number>('subscribers')) === count, 180_000);
 
-  // Warm-up, not measured: the first burst of connections grows the process once, by 9-15 MB
-  // outside the V8 heap whether 5,000 or 10,000 sockets follow. Counted against the subscribers,
-  // it made the RSS per subscriber depend on N (see bench/notes.md).
-  await subscribe(WARMUP_SUBSCRIBERS);
+  // Memory per idle subscriber is the marginal cost on a hub that already holds subscribers.
+  // The first burst of connections grows the process once, by 9-15 MB outside the V8 heap
+  // whether 5,000 or 10,000 sockets follow: counted against the subscribers, it made the
+  // figure depend on N. The warm-up sockets stay open while N more are measured, so the N do
+  // not fill memory the warm-up freed either; they close before the rounds (see bench/notes.md).
+  await subscribe(WARMUP_SUBSCRIBERS, true);
   await subscribed(WARMUP_SUBSCRIBERS);
-  await client.call('close');
-  await subscribed(0);
-  // Hub: connect and subscribe N, measure idle memory, then rounds of one createPost each.
   const memoryBefore = await hub.call<MemorySample>('memory');
   const hubConnect = await subscribe(n);
-  await subscribed(n);
+  await subscribed(WARMUP_SUBSCRIBERS + n);
   await sleep(1_000);
   const memoryAfter = await hub.call<MemorySample>('memory');
+  await client.call('release');
+  await subscribed(n);
   log(
     `fan-out ${n}: subscribed in ${(hubConnect.ms / 1000).toFixed(1)} s; ` +
       `RSS ${(memoryBefore.rss / 2 ** 20).toFixed(1)} -> ${(memoryAfter.rss / 2 ** 20).toFixed(1)} MiB`,
