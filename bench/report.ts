@@ -101,6 +101,8 @@ export interface RunRecord {
     warmupSeconds: number;
     runsPerSide: number;
     fanoutRounds: number;
+    /** Unmeasured rounds per side before those (absent in runs recorded before it existed). */
+    fanoutWarmupRounds?: number;
     poolSize: number;
     peers: Record<string, string>;
   };
@@ -328,13 +330,17 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
       'transaction; PostGraphile inserts one row.',
     `- **Fan-out.** A separate client process (\`bench/fanout-client.ts\`) opens N WebSockets (graphql-transport-ws written out by hand, ` +
       'one `circleActivity` subscription each, tokens of all users round robin, one PUBLIC circle); the runner waits until the hub reports ' +
-      `N subscribers, then makes one createPost in that circle, ${s.fanoutRounds} times. The hub figure runs from the moment the mutation's ` +
+      `N subscribers, then makes one createPost in that circle, ${s.fanoutRounds} times` +
+      (s.fanoutWarmupRounds ? ` after ${s.fanoutWarmupRounds} unmeasured warm-up rounds (on each side)` : '') +
+      `. The hub figure runs from the moment the mutation's ` +
       '`commit` is answered by PostgreSQL (timestamp taken in the hub process) to the last delivery in the client process; both clocks are ' +
       '`performance.timeOrigin + performance.now()` on the same machine. The floor: a bare `ws` server in its own process ' +
       '(`bench/floor-server.ts`), the same client process with N plain sockets, the frame the hub delivered (same bytes, encoded once) sent to ' +
       'every socket, timed from the start of the send loop to the last receipt. The median round of each is reported.',
-    '- **Memory per idle subscriber.** A fresh hub process for each N. GC forced (`--expose-gc`, four passes) before the sockets connect and ' +
-      'again once all N are subscribed and idle; (RSS after - RSS before) / N. The heap figure is ((heapUsed + external) after - before) / N.',
+    '- **Memory per idle subscriber.** A fresh hub process for each N. 1,000 warm-up subscribers connect first and stay connected while ' +
+      'the N are measured (the first burst of connections grows the process once, whatever N follows); GC forced (`--expose-gc`, four ' +
+      'passes) before the N connect and again once all are subscribed and idle; (RSS after - RSS before) / N, the marginal cost of N more ' +
+      'idle subscribers. The heap figure is ((heapUsed + external) after - before) / N. The warm-up sockets close before the rounds.',
     '',
   );
 
