@@ -105,10 +105,6 @@ function reactionGroupsOf(db: Db, subject: PgColumn, viewerId: string | null) {
   });
 }
 
-/**
- * Per-request batching and caching. Built fresh for every request (and every subscription
- * event), so nothing cached here outlives the viewer's permissions.
- */
 /** The viewer's role in a circle and whether they are ADMIN of an organisation taking part. */
 export interface ViewerStanding {
   role: CircleRole | null;
@@ -117,6 +113,10 @@ export interface ViewerStanding {
 
 const NO_STANDING: ViewerStanding = { role: null, orgAdmin: false };
 
+/**
+ * Per-request batching and caching. Built fresh for every request (and every subscription
+ * event), so nothing cached here outlives the viewer's permissions.
+ */
 export function createLoaders(db: Db, viewerId: string | null) {
   const pageLoaders = new Map<string, DataLoader<string, unknown>>();
 
