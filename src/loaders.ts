@@ -6,7 +6,6 @@ import { prepared } from './db/prepared.js';
 import {
   activity,
   circleMembers,
-  circleOrganisations,
   circleSdgGoals,
   circles,
   organisationMembers,
@@ -31,7 +30,7 @@ import {
   userColumns,
 } from './db/schema.js';
 import type { CircleRole } from './auth/permissions.js';
-import { circlesWithStanding } from './auth/guard.js';
+import { circlesWithStanding, orgAdminOf } from './auth/guard.js';
 
 export const REACTION_CONTENTS = ['THUMBS_UP', 'HEART', 'CELEBRATE', 'THINKING', 'EYES'] as const;
 export type ReactionContent = (typeof REACTION_CONTENTS)[number];
@@ -126,10 +125,7 @@ export function createLoaders(db: Db, viewerId: string | null) {
     type Row = { circle_id: string; role: CircleRole | null; org_admin: boolean };
     // Both drivers answer execute() with `{ rows }`.
     const { rows } = (await db.execute(sql`
-      select c.id as circle_id, m.role,
-        exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
-          on om.organisation_id = co.organisation_id and om.user_id = ${viewerId} and om.role = 'ADMIN'
-          where co.circle_id = c.id) as org_admin
+      select c.id as circle_id, m.role, ${orgAdminOf(viewerId, sql`c.id`)} as org_admin
       from unnest(${sql.param([...circleIds])}::uuid[]) as c(id)
       left join ${circleMembers} m on m.circle_id = c.id and m.user_id = ${viewerId}`)) as unknown as { rows: Row[] };
     const map = new Map(rows.map((r) => [r.circle_id, { role: r.role, orgAdmin: Boolean(r.org_admin) }]));

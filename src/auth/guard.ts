@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../context.js';
 import type { Queryable } from '../db/client.js';
@@ -12,13 +12,18 @@ export function requireViewer(ctx: Context): Viewer {
   return ctx.viewer;
 }
 
+/** SQL condition: the viewer is ADMIN of an organisation taking part in the circle `circleId`. */
+export function orgAdminOf(viewer: unknown, circleId: PgColumn | SQL) {
+  return sql<boolean>`exists (select 1 from ${circleOrganisations} admin_co join ${organisationMembers} admin_om
+    on admin_om.organisation_id = admin_co.organisation_id and admin_om.user_id = ${viewer} and admin_om.role = 'ADMIN'
+    where admin_co.circle_id = ${circleId})`;
+}
+
 /** SQL condition: the circle `circles.id` is readable by the viewer (see permissions.canRead). */
 export function circleVisibleTo(viewerId: string, circleIdColumn: PgColumn = circles.id) {
   return sql`(exists (select 1 from ${circles} vc where vc.id = ${circleIdColumn} and vc.visibility = 'PUBLIC')
     or exists (select 1 from ${circleMembers} vm where vm.circle_id = ${circleIdColumn} and vm.user_id = ${viewerId})
-    or exists (select 1 from ${circleOrganisations} vco join ${organisationMembers} vom
-      on vom.organisation_id = vco.organisation_id and vom.user_id = ${viewerId} and vom.role = 'ADMIN'
-      where vco.circle_id = ${circleIdColumn}))`;
+    or ${orgAdminOf(viewerId, circleIdColumn)})`;
 }
 
 /**
@@ -37,9 +42,7 @@ export async function circlesWithStanding(
       .select({
         circle: circles,
         role: circleMembers.role,
-        orgAdmin: sql<boolean>`exists (select 1 from ${circleOrganisations} co join ${organisationMembers} om
-          on om.organisation_id = co.organisation_id and om.user_id = ${viewer} and om.role = 'ADMIN'
-          where co.circle_id = ${circles.id})`,
+        orgAdmin: orgAdminOf(viewer, circles.id),
       })
       .from(circles)
       .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewer)))
