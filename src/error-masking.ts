@@ -49,17 +49,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'BAD_USER_INPUT', field: violation?.field },
     };
   }
+  // A request-level GraphQLError (no path) without a code of its own is Apollo refusing a bad
+  // request, e.g. a persisted query whose hash does not match: the client's fault, not ours.
+  // Apollo fills in INTERNAL_SERVER_ERROR for it, so the original is what tells.
+  if (original instanceof GraphQLError && !original.path && original.extensions?.code === undefined) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
+  }
   if (isExpected(error) || CLIENT_CODES.has(String(formatted.extensions?.code))) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     // Apollo's variable coercion errors name the field only in the message: `at "input.kind"`.
     const at = extensions.code === 'BAD_USER_INPUT' && !extensions.field ? /at "([^"]+)"/.exec(formatted.message) : null;
     if (at) extensions.field = at[1].split('.').slice(1).join('.') || at[1];
     return { ...formatted, extensions };
-  }
-  // A request-level GraphQLError (no path) without a code is Apollo refusing a bad request,
-  // e.g. a persisted query whose hash does not match: the client's fault, not ours.
-  if (original instanceof GraphQLError && !formatted.path && formatted.extensions?.code === undefined) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
   }
   return {
     message: 'Internal server error.',

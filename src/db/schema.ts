@@ -406,6 +406,17 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.clientMutationId] })],
 );
 
+/**
+ * Automatic persisted queries, shared by every instance and kept across restarts: a client that
+ * sent a document once sends only its SHA-256 afterwards, from any instance. Apollo checks the
+ * hash against the document before storing it, so a row can never map a hash to another query.
+ */
+export const persistedQueries = pgTable('persisted_queries', {
+  hash: text('hash').primaryKey(),
+  query: text('query').notNull(),
+  createdAt: createdAt(),
+});
+
 export const threadsRelations = relations(threads, ({ one, many }) => ({
   circle: one(circles, { fields: [threads.circleId], references: [circles.id] }),
   posts: many(posts),
