@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CpuUse } from './cpu.js';
 import type { ProfileSummary } from './profile.js';
+import type { WeakLinkRecord } from './weak-link-measure.js';
 
 export interface HttpFigures {
   rps: number;
@@ -108,6 +109,8 @@ export interface RunRecord {
   };
   http: HttpRecord[];
   fanout: FanoutRecord[];
+  /** Absent in runs recorded before the weak-link phase existed. */
+  weakLink?: WeakLinkRecord[];
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -134,6 +137,15 @@ export function resultsJson(run: RunRecord) {
       ratio: r2(f.ratio),
       bytesPerSubscriber: Math.round(f.bytesPerSubscriber),
     })),
+    weakLink: (run.weakLink ?? []).map((w) => ({
+      operation: w.operation,
+      link: w.link,
+      bytesPlain: w.bytesPlain,
+      bytesCompressed: w.bytesCompressed,
+      msPlain: Math.round(w.msPlain),
+      msCompressed: Math.round(w.msCompressed),
+      msFloor: Math.round(w.msFloor),
+    })),
   };
 }
 
@@ -158,6 +170,13 @@ export function goals(run: RunRecord): Goal[] {
       goal: `fan-out to ${f.subscribers.toLocaleString('en')} within 1.5x the floor`,
       figure: `${r2(f.ratio)}x (${r1(f.hubLastDeliveryMs)} vs ${r1(f.floorMs)} ms)`,
       met: f.ratio <= 1.5,
+    });
+  }
+  for (const w of (run.weakLink ?? []).filter((x) => x.link === 'edge')) {
+    out.push({
+      goal: `${w.operation} over EDGE on a new connection within 1.2x the link's floor`,
+      figure: `${r2(w.msCompressed / w.msFloor)}x (${Math.round(w.msCompressed)} vs ${Math.round(w.msFloor)} ms, ${w.bytesCompressed} B)`,
+      met: w.msCompressed <= 1.2 * w.msFloor,
     });
   }
   const largest = [...run.fanout].sort((a, b) => b.subscribers - a.subscribers)[0];
@@ -224,6 +243,33 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
     ),
     '',
   );
+
+  if (run.weakLink?.length) {
+    lines.push('## circleFeed over a weak link', '');
+    lines.push(
+      'Through `bench/weak-link.ts`, a user-space proxy pacing each direction and adding half the round trip each way ' +
+        '(the handshake costs one round trip; TCP slow start and losses are not modelled). "Plain" sends the whole document and ' +
+        'accepts no compression; "persisted + brotli" sends only the document\'s hash and accepts `br`. Bytes are HTTP headers and ' +
+        'bodies both ways. The floor: two round trips plus the persisted + brotli exchange\'s bytes at the link\'s rates.',
+      '',
+    );
+    lines.push(
+      table(
+        ['link', 'plain bytes', 'plain ms (new / reused)', 'persisted + brotli bytes', 'persisted + brotli ms (new / reused)', 'floor ms', 'new / floor', 'proxy pacing error up / down'],
+        run.weakLink.map((w) => [
+          `${w.link} (${w.settings.downKbps}/${w.settings.upKbps} kbit/s, ${w.settings.rttMs} ms)`,
+          w.bytesPlain.toLocaleString('en'),
+          `${Math.round(w.msPlain)} / ${Math.round(w.msPlainReused)}`,
+          w.bytesCompressed.toLocaleString('en'),
+          `${Math.round(w.msCompressed)} / ${Math.round(w.msCompressedReused)}`,
+          Math.round(w.msFloor),
+          `${r2(w.msCompressed / w.msFloor)}x`,
+          `${fmt(w.pacingError.up * 100)} % / ${fmt(w.pacingError.down * 100)} %`,
+        ]),
+      ),
+      '',
+    );
+  }
 
   lines.push('## Fan-out: the hub beside a bare `ws` server', '');
   lines.push(

@@ -38,6 +38,7 @@ import { Child, now } from './ipc.js';
 import { FANOUT_SUBSCRIPTION, operations, type Operation, type SideRequest } from './operations.js';
 import { autocannon, BENCH_DIR, ensurePeers, PEERS, PEERS_DIR, REPO_ROOT, WORK_DIR, type AutocannonResult } from './peers.js';
 import { summariseProfile } from './profile.js';
+import { measureWeakLinks, type WeakLinkRecord } from './weak-link-measure.js';
 import {
   goals,
   resultsJson,
@@ -82,8 +83,8 @@ const settings = {
   fanoutWarmupRounds: 2,
   poolSize: 10,
 };
-const only = flags.only as 'http' | 'fanout' | undefined;
-if (only && only !== 'http' && only !== 'fanout') throw new Error('--only takes http or fanout');
+const only = flags.only as 'http' | 'fanout' | 'weaklink' | undefined;
+if (only && !['http', 'fanout', 'weaklink'].includes(only)) throw new Error('--only takes http, fanout or weaklink');
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PROFILE_DIR = path.join(WORK_DIR, 'profiles');
@@ -607,25 +608,40 @@ async function main(): Promise<void> {
   if (!token) throw new Error(`signIn failed: ${signIn.text.slice(0, 500)}`);
 
   const http: HttpRecord[] = [];
-  if (only !== 'fanout') {
+  const ops = operations({
+    feedCircleSlug: `circle-${BENCH.feedCircle}`,
+    pageThreadGlobalId: toGlobalId('Thread', threadId(BENCH.pageThread)),
+    pageThreadUuid: threadId(BENCH.pageThread),
+    postThreadGlobalIds: circleThreads(size, BENCH.feedCircle, 50).map((t) => toGlobalId('Thread', threadId(t))),
+    postThreadUuids: circleThreads(size, BENCH.feedCircle, 50).map(threadId),
+    viewerUuid: userId(BENCH.viewerUser),
+  });
+  if (!only || only === 'http') {
     const postgraphile = await startPostGraphile(databaseUrl);
     log(`hub at ${hub.info.url}, PostGraphile at ${postgraphile.info.url}`);
-    const postThreads = circleThreads(size, BENCH.feedCircle, 50);
-    const ops = operations({
-      feedCircleSlug: `circle-${BENCH.feedCircle}`,
-      pageThreadGlobalId: toGlobalId('Thread', threadId(BENCH.pageThread)),
-      pageThreadUuid: threadId(BENCH.pageThread),
-      postThreadGlobalIds: postThreads.map((t) => toGlobalId('Thread', threadId(t))),
-      postThreadUuids: postThreads.map(threadId),
-      viewerUuid: userId(BENCH.viewerUser),
-    });
     for (const op of ops) http.push(await measureHttp(op, hub, postgraphile, token, new URL(databaseUrl).pathname.slice(1)));
     await postgraphile.stop();
+  }
+
+  const weakLink: WeakLinkRecord[] = [];
+  if (!only || only === 'weaklink') {
+    const feed = ops.find((o) => o.name === 'circleFeed')!;
+    weakLink.push(
+      ...(await measureWeakLinks({
+        hubUrl: hub.info.url,
+        token,
+        operation: feed.name,
+        query: feed.hub.query,
+        variables: feed.hub.variables(0),
+        repeats: quick ? 1 : 3,
+        log,
+      })),
+    );
   }
   await hub.stop();
 
   const fanout: FanoutRecord[] = [];
-  if (only !== 'http') {
+  if (!only || only === 'fanout') {
     const client = await Child.start('fanout-client', path.join(BENCH_DIR, 'fanout-client.ts'), { execArgv: tsx, cwd: REPO_ROOT });
     children.push(client);
     const floor = await Child.start('floor', path.join(BENCH_DIR, 'floor-server.ts'), { execArgv: tsx, cwd: REPO_ROOT });
@@ -658,21 +674,25 @@ async function main(): Promise<void> {
     },
     http,
     fanout,
+    weakLink,
   };
   const partial = Boolean(only);
-  writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');
-  const files = reportFiles(partial);
+  writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : quick ? 'last-run.quick.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');
+  const files = reportFiles(partial, quick);
   writeReports(run, files);
   console.log(JSON.stringify(resultsJson(run), null, 2));
   for (const g of goals(run)) log(`goal ${g.met ? 'met   ' : 'MISSED'} ${g.goal}: ${g.figure}`);
   log(`wrote ${path.relative(REPO_ROOT, files.results)} and ${path.relative(REPO_ROOT, files.markdown)} in ${((Date.now() - runStarted) / 60_000).toFixed(1)} minutes`);
 }
 
-/** A partial run (--only) must not overwrite the figures of a complete one. */
-function reportFiles(partial: boolean) {
+/**
+ * A partial run (--only) or a quick one must not overwrite the figures of a complete full run:
+ * a quick run's figures go to bench/results-quick.json, its report to bench/.work.
+ */
+function reportFiles(partial: boolean, quickRun = false) {
   return {
-    results: partial ? path.join(WORK_DIR, 'results.partial.json') : path.join(BENCH_DIR, 'results.json'),
-    markdown: partial ? path.join(WORK_DIR, 'BENCHMARKS.partial.md') : path.join(REPO_ROOT, 'BENCHMARKS.md'),
+    results: partial ? path.join(WORK_DIR, 'results.partial.json') : quickRun ? path.join(BENCH_DIR, 'results-quick.json') : path.join(BENCH_DIR, 'results.json'),
+    markdown: partial ? path.join(WORK_DIR, 'BENCHMARKS.partial.md') : quickRun ? path.join(WORK_DIR, 'BENCHMARKS.quick.md') : path.join(REPO_ROOT, 'BENCHMARKS.md'),
     notes: path.join(BENCH_DIR, 'notes.md'),
   };
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -422,6 +423,11 @@ describe('graphql-transport-ws with a slow consumer', () => {
     observer.send({ id: 'watch', ...subscribe });
     await until(() => hub.app.hub.subscriberCount === 2, 5_000, 'heavy subscriptions registered');
 
+    // Every byte the server sends, as it arrives, beside ws's own parsing: the fan-out writes its
+    // frames below ws (ws-server.ts `nextFrame`), so the stream itself must show they never tear
+    // a frame of ws's and never follow its close frame.
+    const wire: Buffer[] = [];
+    (slow.ws as any)._socket.on('data', (chunk: Buffer) => wire.push(chunk));
     // Stop reading: the server's writes pile up in the kernel, then in its own buffer.
     (slow.ws as any)._socket.pause();
     const EVENTS = 14;
@@ -434,6 +440,14 @@ describe('graphql-transport-ws with a slow consumer', () => {
     expect(closed).toBe(SLOW_CONSUMER_CLOSE_CODE);
     expect((await slow.closed).reason).toMatch(/after/);
     const delivered = slow.messages.filter((m) => m.type === 'next' && m.id === 'heavy');
+    const frames = serverFrames(Buffer.concat(wire));
+    const closeAt = frames.findIndex((f) => f.opcode === 0x8);
+    expect(closeAt).toBe(frames.length - 1);
+    expect(frames[closeAt].payload.readUInt16BE(0)).toBe(SLOW_CONSUMER_CLOSE_CODE);
+    const nexts = frames.filter((f) => f.opcode === 0x1).map((f) => JSON.parse(f.payload.toString('utf8'))).filter((m) => m.type === 'next' && m.id === 'heavy');
+    expect(nexts.map((m) => m.payload.data.circleActivity.post.body)).toEqual(
+      delivered.map((m) => m.payload.data.circleActivity.post.body),
+    );
     console.log(`slow consumer: closed with ${closed} after ${delivered.length} of ${EVENTS} events of ~${Math.round(JSON.stringify(delivered[0]).length / 1024)} KiB`);
     expect(delivered.length).toBeGreaterThanOrEqual(1);
     expect(delivered.length).toBeLessThan(EVENTS);
@@ -456,6 +470,52 @@ describe('graphql-transport-ws with a slow consumer', () => {
     again.ws.close();
     await until(() => hub.app.hub.subscriberCount === 0, 5_000, 'no subscription left');
   }, 120_000);
+});
+
+/**
+ * A server's WebSocket byte stream cut into frames (RFC 6455 5.2; server frames are unmasked).
+ * Throws where the bytes are not a whole sequence of frames, e.g. one written into the middle of another.
+ */
+function serverFrames(bytes: Buffer): { opcode: number; payload: Buffer }[] {
+  const frames: { opcode: number; payload: Buffer }[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < 2) throw new Error(`a torn frame header at byte ${at}`);
+    const fin = bytes[at] & 0x80;
+    const opcode = bytes[at] & 0x0f;
+    if (!fin || bytes[at] & 0x70 || bytes[at + 1] & 0x80 || ![0x1, 0x2, 0x8, 0x9, 0xa].includes(opcode)) {
+      throw new Error(`not a whole unmasked server frame at byte ${at}: ${bytes.subarray(at, at + 2).toString('hex')}`);
+    }
+    let length = bytes[at + 1] & 0x7f;
+    let head = 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at + 2);
+      head = 4;
+    } else if (length === 127) {
+      length = Number(bytes.readBigUInt64BE(at + 2));
+      head = 10;
+    }
+    if (at + head + length > bytes.length) throw new Error(`a frame at byte ${at} runs past the end of the stream`);
+    frames.push({ opcode, payload: bytes.subarray(at + head, at + head + length) });
+    at += head + length;
+  }
+  return frames;
+}
+
+describe('the fan-out writes below ws', () => {
+  it('runs only with the ws it was written against: one copy, the pinned version', async () => {
+    // nextFrame relies on ws writing each of its own frames in one write while compression is
+    // off; another ws version could queue or split them. Bumping ws means reading its Sender again.
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    const lock = JSON.parse(await readFile(new URL('../package-lock.json', import.meta.url), 'utf8'));
+    const copies = Object.entries(lock.packages as Record<string, { version: string }>)
+      .filter(([path]) => path === 'node_modules/ws' || path.endsWith('/node_modules/ws'))
+      .map(([path, p]) => `${path}@${p.version}`);
+    expect(pkg.dependencies.ws).toBe('8.23.0');
+    expect(copies).toEqual(['node_modules/ws@8.23.0']);
+    const installed = JSON.parse(await readFile(new URL('../node_modules/ws/package.json', import.meta.url), 'utf8'));
+    expect(installed.version).toBe('8.23.0');
+  });
 });
 
 /** An HTTP upgrade to WebSocket by hand, asking for `protocol`. */
