@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashPassword } from '../src/auth/passwords.js';
+import { DEMO_COORDINATOR_EMAIL, DEMO_PASSWORD } from '../src/demo/seed.js';
 import { createDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { toGlobalId } from '../src/shared/ids.js';
@@ -39,6 +40,7 @@ import { FANOUT_SUBSCRIPTION, operations, type Operation, type SideRequest } fro
 import { autocannon, BENCH_DIR, ensurePeers, PEERS, PEERS_DIR, REPO_ROOT, WORK_DIR, type AutocannonResult } from './peers.js';
 import { summariseProfile } from './profile.js';
 import { measureWeakLinks, type WeakLinkRecord } from './weak-link-measure.js';
+import { measureDefaultPath, type DefaultPathRecord } from './default-path.js';
 import {
   goals,
   resultsJson,
@@ -83,8 +85,19 @@ const settings = {
   fanoutWarmupRounds: 2,
   poolSize: 10,
 };
-const only = flags.only as 'http' | 'fanout' | 'weaklink' | undefined;
-if (only && !['http', 'fanout', 'weaklink'].includes(only)) throw new Error('--only takes http, fanout or weaklink');
+const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | undefined;
+if (only && !['http', 'fanout', 'weaklink', 'startup'].includes(only)) throw new Error('--only takes http, fanout, weaklink or startup');
+
+/** The README's demo circle and coordinator, for the default-path row. */
+const DEMO_CIRCLE = 'lbb-lombok-tengah';
+const DEMO_TARGETS = {
+  feedCircleSlug: DEMO_CIRCLE,
+  pageThreadGlobalId: '',
+  pageThreadUuid: '',
+  postThreadGlobalIds: [],
+  postThreadUuids: [],
+  viewerUuid: '',
+};
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PROFILE_DIR = path.join(WORK_DIR, 'profiles');
@@ -588,6 +601,24 @@ async function main(): Promise<void> {
   if (flags.profile) await mkdir(PROFILE_DIR, { recursive: true });
   const launcher = prepareHub();
 
+  let defaultPath: DefaultPathRecord | undefined;
+  if (!only || only === 'startup') {
+    // First, on a quiet machine: nothing else of the benchmark runs yet.
+    defaultPath = await measureDefaultPath({
+      restarts: quick ? 3 : 5,
+      feed: { query: operations(DEMO_TARGETS)[0].hub.query, slug: DEMO_CIRCLE, email: DEMO_COORDINATOR_EMAIL, password: DEMO_PASSWORD },
+      durationSeconds: settings.durationSeconds,
+      connections: settings.connections,
+      log,
+    });
+    if (only === 'startup') {
+      const record = { startedAt: new Date(runStarted).toISOString(), durationMs: Date.now() - runStarted, defaultPath };
+      writeFileSync(path.join(WORK_DIR, 'results.partial.json'), JSON.stringify(record, null, 2) + '\n');
+      log('wrote bench/.work/results.partial.json');
+      return;
+    }
+  }
+
   const databaseUrl = await createBenchDatabase();
   const size = datasetSize(settings.scale);
   const dataset = await loadData(databaseUrl, size);
@@ -675,6 +706,7 @@ async function main(): Promise<void> {
     http,
     fanout,
     weakLink,
+    defaultPath,
   };
   const partial = Boolean(only);
   writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : quick ? 'last-run.quick.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');

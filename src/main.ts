@@ -8,6 +8,14 @@ import { createLogger } from './logger.js';
 
 async function main() {
   const started = performance.now();
+  // Where a start's time goes, in the 'hub listening' line: operators of slow machines ask.
+  const phases: Record<string, number> = { imports: Math.round(started) };
+  let mark = started;
+  const phase = (name: string) => {
+    const t = performance.now();
+    phases[name] = Math.round(t - mark);
+    mark = t;
+  };
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await createDatabase({
@@ -15,17 +23,25 @@ async function main() {
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     poolSize: config.poolSize,
   });
+  phase('database');
   logger.info('database open', {
     driver: database.driver,
     ...(database.driver === 'pglite' ? { dataDir: config.dataDir } : {}),
   });
   await migrate(database);
+  phase('migrations');
   if (config.demoData) {
     const seeded = await seedDemoData(database.db, { log: (msg) => logger.info(msg) });
     if (seeded) logger.info('demo data loaded; sign in as koordinator@peduli-sdgs.demo (see README)');
+    phase('demoData');
   }
   const app = await buildApp({ database, logger, port: config.port, host: config.host });
-  logger.info(`hub listening on ${app.url}`, { startupMs: Math.round(performance.now() - started) });
+  phase('app');
+  logger.info(`hub listening on ${app.url}`, {
+    startupMs: Math.round(performance.now()),
+    phases,
+    rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

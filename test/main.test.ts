@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 interface Running {
   child: ChildProcess;
@@ -14,9 +13,9 @@ interface Running {
   exit: Promise<number | null>;
 }
 
-/** `npm start` as a new user runs it, minus npm: tsx on src/main.ts with the given environment. */
+/** `npm start` as a new user runs it, minus npm: scripts/start.mjs with the given environment. */
 async function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(tsx, ['src/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env } });
+  const child = spawn(process.execPath, ['--enable-source-maps', 'scripts/start.mjs'], { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env } });
   const log: string[] = [];
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
