@@ -7,7 +7,7 @@ import { buildApp, type App } from '../src/app.js';
 import { persistedQueries } from '../src/db/schema.js';
 import { createLogger } from '../src/logger.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { seedKit, type Actor } from './support/seed-kit.js';
+import { seedKit, type Actor, type Ref } from './support/seed-kit.js';
 
 /** A raw HTTP exchange: fetch() would undo the content encoding this file is about. */
 function exchange(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }) {
@@ -34,6 +34,7 @@ describe('compression and persisted queries', () => {
   let hub: TestHub;
   let member: Actor;
   let slug: string;
+  let circleRef: Ref;
 
   beforeAll(async () => {
     hub = await startHub();
@@ -41,6 +42,7 @@ describe('compression and persisted queries', () => {
     const { coordinator, circle } = await kit.circleWithCoordinator();
     member = coordinator;
     slug = circle.slug!;
+    circleRef = circle;
     for (let i = 0; i < 8; i++) {
       const thread = await coordinator.createThread(circle, { title: `Perencanaan desa dan SDGs, pertemuan ${i}` });
       await coordinator.createPost(thread, { body: 'Musrenbang desa membahas anggaran untuk stunting dan air bersih.' });
@@ -123,5 +125,32 @@ describe('compression and persisted queries', () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it('answers a persisted query by GET with an ETag, and 304 with no body when the client already has it', async () => {
+    const query = `query EtagFeed($slug: String!) { circle(slug: $slug) { name threads(first: 5) { nodes { title } } } }`;
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const headers = { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' };
+    await fetch(hub.url, { method: 'POST', headers, body: JSON.stringify({ query, extensions, variables: { slug } }) });
+
+    const url = `${hub.url}?extensions=${encodeURIComponent(JSON.stringify(extensions))}&variables=${encodeURIComponent(JSON.stringify({ slug }))}`;
+    // GET needs a header a cross-site form cannot send (Apollo's CSRF prevention).
+    const get = { authorization: `Bearer ${member.token}`, 'apollo-require-preflight': 'true' };
+    const first = await exchange(url, { method: 'GET', headers: get });
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.raw.toString('utf8')).data.circle.threads.nodes).toHaveLength(5);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"/);
+
+    const again = await exchange(url, { method: 'GET', headers: { ...get, 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+    expect(again.raw.length).toBe(0);
+
+    // Something changed: the same GET gets the new answer, not a 304.
+    await member.createThread(circleRef, { title: 'Jadwal musrenbang kecamatan' });
+    const changed = await exchange(url, { method: 'GET', headers: { ...get, 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
   });
 });
