@@ -18,14 +18,18 @@ import { HubError } from './errors.js';
 import { formatError, isExpected, maskErrors } from './error-masking.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildSchema } from './schema.js';
+import proxyaddr from 'proxy-addr';
 import { bearerToken } from './auth/tokens.js';
-import { authenticate } from './modules/users/user.service.js';
+import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
+import { policyWith, type PolicyOverrides } from './auth/policy.js';
+import { Security } from './auth/security.js';
 import { queryLimitsRule } from './shared/limits.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
 import { createNotifier } from './realtime/notifier.js';
 import { attachWebSocketServer, type WebSocketLimits } from './realtime/ws-server.js';
+import { SessionSockets } from './realtime/session-sockets.js';
 
 export interface AppOptions {
   database: Database;
@@ -33,6 +37,8 @@ export interface AppOptions {
   port?: number;
   host?: string;
   webSocket?: Partial<WebSocketLimits>;
+  /** Session lifetimes, abuse limits and proxies to trust; production defaults in auth/policy.ts. */
+  security?: PolicyOverrides;
 }
 
 export interface App {
@@ -43,6 +49,8 @@ export interface App {
   httpServer: http.Server;
   feed: ActivityFeed;
   hub: SubscriptionHub;
+  security: Security;
+  sessionSockets: SessionSockets;
   stop(): Promise<void>;
 }
 
@@ -77,6 +85,28 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * RATE_LIMITED answers carry Retry-After (the longest wait asked for), and when nothing else
+ * came back, status 429, so HTTP clients and proxies that know nothing of GraphQL back off too.
+ */
+function retryAfterHeader(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { errors, data } = response.body.singleResult;
+          const limited = (errors ?? []).filter((e) => e.extensions?.code === 'RATE_LIMITED');
+          if (limited.length === 0) return;
+          const wait = Math.max(1, ...limited.map((e) => Number(e.extensions?.retryAfter) || 1));
+          response.http.headers.set('retry-after', String(wait));
+          if (data == null && limited.length === errors!.length) response.http.status = 429;
+        },
+      };
+    },
+  };
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 /** HTTP on one port: POST/GET /graphql and GET /healthz. Tests start it on port 0. */
@@ -84,8 +114,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { database } = options;
   const logger = options.logger ?? createLogger('info');
   const schema = await buildSchema();
+  const policy = policyWith(options.security);
+  const security = new Security(database.db, policy);
   const app = express();
   app.disable('x-powered-by');
+  // Only proxies named here may set X-Forwarded-For: anyone else could pick their own address and dodge the limits.
+  app.set('trust proxy', policy.trustProxy);
+  const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
   const httpServer = http.createServer(app);
 
   const apollo = new ApolloServer<Context>({
@@ -103,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       requestLogging(logger),
+      retryAfterHeader(),
     ],
   });
   await apollo.start();
@@ -135,8 +171,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
         try {
-          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization));
-          return createContext(database.db, viewer, requestId);
+          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization), policy.session);
+          const client = { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] };
+          return createContext(database.db, viewer, requestId, { security, client });
         } catch (err) {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -163,10 +200,31 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const db = database.db;
-  const feed: ActivityFeed = new ActivityFeed(db, createNotifier(database, logger), logger, (rows) => hub.onRows(rows));
+  const notifier = createNotifier(database, logger);
+  const sessionSockets = new SessionSockets(db, policy.session, logger);
+  notifier.listen(SESSIONS_CHANNEL, (userId) => {
+    sessionSockets.recheck(userId).catch((err) => logger.warn('session recheck failed; the sweep retries', { err: (err as Error).message }));
+  });
+  const feed: ActivityFeed = new ActivityFeed(db, notifier, logger, (rows) => hub.onRows(rows));
   const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors });
   await feed.start();
-  const ws = attachWebSocketServer({ httpServer, path: '/graphql', schema, db, hub, logger, limits: options.webSocket });
+  sessionSockets.start();
+  const limiterSweep = setInterval(() => {
+    security.sweep().catch((err) => logger.warn('rate limit sweep failed', { err: (err as Error).message }));
+  }, 5 * 60_000);
+  limiterSweep.unref();
+  const ws = attachWebSocketServer({
+    httpServer,
+    path: '/graphql',
+    schema,
+    db,
+    hub,
+    logger,
+    limits: options.webSocket,
+    security,
+    sessionSockets,
+    clientAddress: (request) => proxyaddr(request, trustProxy),
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -182,7 +240,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     httpServer,
     feed,
     hub,
+    security,
+    sessionSockets,
     async stop() {
+      clearInterval(limiterSweep);
+      sessionSockets.stop();
       // Sockets first (clients resume by cursor elsewhere), then in-flight HTTP requests drain.
       await ws.close();
       logger.debug('websockets closed');

@@ -5,6 +5,7 @@ import { parseGlobalId, type NodeTypeName } from '../../shared/ids.js';
 import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
+import { viewerSession } from '../users/user.service.js';
 
 type Tagged = Record<string, unknown> & { __typename: NodeTypeName };
 
@@ -45,6 +46,8 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
       const entry = ctx.viewer ? await ctx.loaders.activity.load(id) : null;
       return entry && (await visible(readableCircle(ctx, entry.circleId))) ? tag(entry) : null;
     }
+    case 'Session':
+      return tag(await viewerSession(ctx, id));
     case 'Resource': {
       if (!ctx.viewer) return null;
       const [row] = await ctx.db
