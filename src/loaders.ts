@@ -5,6 +5,12 @@ import type { Db } from './db/client.js';
 import { prepared } from './db/prepared.js';
 import {
   activity,
+  attendanceRecords,
+  followUpSdgGoals,
+  followUps,
+  gatheringRsvps,
+  gatheringSdgGoals,
+  gatherings,
   circleMembers,
   circleSdgGoals,
   circles,
@@ -19,6 +25,9 @@ import {
   threads,
   users,
   type ActivityRow,
+  type AttendanceRecordRow,
+  type FollowUpRow,
+  type GatheringRow,
   type CircleMemberRow,
   type CircleRow,
   type OrganisationRow,
@@ -112,6 +121,43 @@ export interface ViewerStanding {
 
 const NO_STANDING: ViewerStanding = { role: null, orgAdmin: false };
 
+export const ORGANISATION_KINDS = [
+  'CIVIL_SOCIETY',
+  'DISTRICT_GOVERNMENT',
+  'VILLAGE_GOVERNMENT',
+  'PROGRAM_OPERATOR',
+  'DONOR',
+  'COMMUNITY_GROUP',
+  'OTHER',
+] as const;
+export type OrganisationKindName = (typeof ORGANISATION_KINDS)[number];
+
+/** Attendance counts by gender and by kind of institution, every kind listed. */
+export interface AttendanceCounts {
+  total: number;
+  female: number;
+  male: number;
+  notStated: number;
+  byOrganisationKind: { kind: OrganisationKindName; count: number }[];
+}
+
+export function emptyAttendance(): AttendanceCounts {
+  return { total: 0, female: 0, male: 0, notStated: 0, byOrganisationKind: ORGANISATION_KINDS.map((kind) => ({ kind, count: 0 })) };
+}
+
+/** Adds `n` attendees of one gender and kind to a summary. */
+export function addAttendance(into: AttendanceCounts, gender: string, kind: string, n: number): void {
+  into.total += n;
+  if (gender === 'FEMALE') into.female += n;
+  else if (gender === 'MALE') into.male += n;
+  else into.notStated += n;
+  into.byOrganisationKind.find((k) => k.kind === kind)!.count += n;
+}
+
+/** SQL: the kind an attendance line counts under (the organisation's, else the one written, else OTHER). */
+export const ATTENDEE_KIND_SQL = (record: string, organisation: string) =>
+  sql.raw(`coalesce(${organisation}.kind, ${record}.affiliation_kind, 'OTHER')::text`);
+
 /**
  * Per-request batching and caching. Built fresh for every request (and every subscription
  * event), so nothing cached here outlives the viewer's permissions.
@@ -163,6 +209,49 @@ export function createLoaders(db: Db, viewerId: string | null) {
     post: byId<PostRow>(db, posts),
     resource: byId<ResourceRow>(db, resources),
     region: byId<RegionRow>(db, regions),
+    gathering: byId<GatheringRow>(db, gatherings),
+    attendanceRecord: byId<AttendanceRecordRow>(db, attendanceRecords),
+    followUp: byId<FollowUpRow>(db, followUps),
+    gatheringGoals: goalsOf(db, gatheringSdgGoals, gatheringSdgGoals.gatheringId, gatheringSdgGoals.goal),
+    followUpGoals: goalsOf(db, followUpSdgGoals, followUpSdgGoals.followUpId, followUpSdgGoals.goal),
+
+    rsvpCounts: new DataLoader<string, { going: number; maybe: number; notGoing: number }>(async (ids) => {
+      const rows = await db
+        .select({ gatheringId: gatheringRsvps.gatheringId, response: gatheringRsvps.response, n: sql<number>`count(*)::int` })
+        .from(gatheringRsvps)
+        .where(sql`${gatheringRsvps.gatheringId} = any${uuidList(ids)}`)
+        .groupBy(gatheringRsvps.gatheringId, gatheringRsvps.response);
+      const map = new Map(ids.map((id) => [id, { going: 0, maybe: 0, notGoing: 0 }]));
+      for (const r of rows) {
+        const c = map.get(r.gatheringId)!;
+        if (r.response === 'GOING') c.going = r.n;
+        else if (r.response === 'MAYBE') c.maybe = r.n;
+        else c.notGoing = r.n;
+      }
+      return ids.map((id) => map.get(id)!);
+    }),
+
+    viewerRsvp: new DataLoader<string, 'GOING' | 'MAYBE' | 'NOT_GOING' | null>(async (ids) => {
+      if (!viewerId) return ids.map(() => null);
+      const rows = await db
+        .select({ gatheringId: gatheringRsvps.gatheringId, response: gatheringRsvps.response })
+        .from(gatheringRsvps)
+        .where(and(eq(gatheringRsvps.userId, viewerId), sql`${gatheringRsvps.gatheringId} = any${uuidList(ids)}`));
+      const map = new Map(rows.map((r) => [r.gatheringId, r.response]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+
+    attendanceSummary: new DataLoader<string, AttendanceCounts>(async (ids) => {
+      type Row = { gathering_id: string; gender: string; kind: string; n: number };
+      const { rows } = (await db.execute(sql`
+        select ar.gathering_id, ar.gender::text as gender, ${ATTENDEE_KIND_SQL('ar', 'o')} as kind, count(*)::int as n
+        from ${attendanceRecords} ar left join ${organisations} o on o.id = ar.organisation_id
+        where ar.gathering_id = any${uuidList(ids)}
+        group by 1, 2, 3`)) as unknown as { rows: Row[] };
+      const map = new Map(ids.map((id) => [id, emptyAttendance()]));
+      for (const r of rows) addAttendance(map.get(r.gathering_id)!, r.gender, r.kind, Number(r.n));
+      return ids.map((id) => map.get(id)!);
+    }),
     activity: new DataLoader<string, ActivityRow | null>(async (ids) => {
       const rows = await db
         .select()

@@ -13,6 +13,8 @@ import { OrganisationMembershipResolver, OrganisationResolver } from './modules/
 import { RegionResolver } from './modules/regions/region.resolver.js';
 import { ResourceResolver } from './modules/resources/resource.resolver.js';
 import { SessionResolver, UserResolver } from './modules/users/user.resolver.js';
+import { AttendanceRecordResolver, CircleGatheringsResolver, GatheringResolver } from './modules/gatherings/gathering.resolver.js';
+import { FollowUpResolver } from './modules/gatherings/follow-up.resolver.js';
 import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
@@ -28,6 +30,10 @@ export const resolvers = [
   PostResolver,
   ResourceResolver,
   ActivityResolver,
+  GatheringResolver,
+  AttendanceRecordResolver,
+  CircleGatheringsResolver,
+  FollowUpResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no

@@ -131,10 +131,54 @@ const MATRIX: MatrixRow[] = [
       MEMBERS_ONLY: [no, no, yes, yes, yes, no],
     },
   },
+  // DESIGN.md, "Gatherings, attendance, follow-ups": its own table, same columns.
+  {
+    words: 'answer an invitation to a gathering of',
+    action: 'rsvp',
+    active: {
+      PUBLIC: [no, no, yes, yes, yes, no],
+      MEMBERS_ONLY: [no, no, yes, yes, yes, no],
+    },
+  },
+  {
+    words: 'schedule or update gatherings and record attendance in',
+    action: 'manageGatherings',
+    active: {
+      PUBLIC: [no, no, no, yes, yes, no],
+      MEMBERS_ONLY: [no, no, no, yes, yes, no],
+    },
+  },
+  {
+    words: 'see the attendance sheets of',
+    action: 'seeAttendance',
+    active: {
+      PUBLIC: [no, no, no, yes, yes, no],
+      MEMBERS_ONLY: [no, no, no, yes, yes, no],
+    },
+  },
+  {
+    words: 'create a follow-up they own in',
+    action: 'createOwnFollowUp',
+    active: {
+      PUBLIC: [no, no, yes, yes, yes, no],
+      MEMBERS_ONLY: [no, no, yes, yes, yes, no],
+    },
+  },
+  {
+    words: "create follow-ups for others and update others' follow-ups in",
+    action: 'manageFollowUps',
+    active: {
+      PUBLIC: [no, no, no, yes, yes, no],
+      MEMBERS_ONLY: [no, no, no, yes, yes, no],
+    },
+  },
 ];
 
-/** Actions an ARCHIVED circle still allows: it is read-only, and nobody is held in it. */
-const STILL_ALLOWED_WHEN_ARCHIVED: ReadonlySet<CircleAction> = new Set(['read', 'leave']);
+/**
+ * Actions an ARCHIVED circle still allows: it is read-only, nobody is held in it, and the
+ * attendance sheets of its past gatherings stay readable to those who kept them.
+ */
+const STILL_ALLOWED_WHEN_ARCHIVED: ReadonlySet<CircleAction> = new Set(['read', 'leave', 'seeAttendance']);
 
 interface Case {
   name: string;
@@ -188,6 +232,11 @@ describe('the circle permission matrix', () => {
       'manageMembers',
       'addOrganisation',
       'leave',
+      'rsvp',
+      'manageGatherings',
+      'seeAttendance',
+      'createOwnFollowUp',
+      'manageFollowUps',
     ];
     expect(new Set(MATRIX.map((r) => r.action))).toEqual(new Set(known));
   });

@@ -77,6 +77,11 @@ const ACTION_WORDS: Record<CircleAction, string> = {
   manageMembers: 'manage members of this circle (coordinators only)',
   addOrganisation: 'add organisations to this circle (coordinators only)',
   leave: 'leave this circle',
+  rsvp: 'answer invitations to gatherings of this circle (members only)',
+  manageGatherings: 'schedule or change gatherings of this circle or record their attendance (facilitators and coordinators only)',
+  seeAttendance: 'see attendance sheets of this circle (facilitators and coordinators only)',
+  createOwnFollowUp: 'add follow-ups to this circle (members only)',
+  manageFollowUps: 'assign or change others\u2019 follow-ups in this circle (facilitators and coordinators only)',
 };
 
 /**

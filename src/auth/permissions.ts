@@ -30,7 +30,12 @@ export type CircleAction =
   | 'moderate'
   | 'manageMembers'
   | 'addOrganisation'
-  | 'leave';
+  | 'leave'
+  | 'rsvp'
+  | 'manageGatherings'
+  | 'seeAttendance'
+  | 'createOwnFollowUp'
+  | 'manageFollowUps';
 
 const MODERATORS: ReadonlySet<CircleRole> = new Set(['FACILITATOR', 'COORDINATOR']);
 
@@ -44,6 +49,8 @@ export function can(action: CircleAction, circle: CircleFacts, s: Standing): boo
   // Leaving is the one change a member may make to an archived circle: nobody is held in one.
   if (action === 'read') return true;
   if (action === 'leave') return s.role !== null;
+  // The sheet of a past gathering stays readable for its facilitators once the circle is archived.
+  if (action === 'seeAttendance') return s.role !== null && MODERATORS.has(s.role);
   if (circle.status === 'ARCHIVED') return false;
   switch (action) {
     case 'join':
@@ -54,7 +61,12 @@ export function can(action: CircleAction, circle: CircleFacts, s: Standing): boo
       return s.role !== null;
     case 'editOwn':
       return true;
+    case 'rsvp':
+    case 'createOwnFollowUp':
+      return s.role !== null;
     case 'moderate':
+    case 'manageGatherings':
+    case 'manageFollowUps':
       return s.role !== null && MODERATORS.has(s.role);
     case 'manageMembers':
     case 'addOrganisation':

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   pgEnum,
@@ -59,7 +60,25 @@ export const activityKind = pgEnum('activity_kind', [
   'MEMBER_LEFT',
   'MEMBER_ROLE_CHANGED',
   'CIRCLE_UPDATED',
+  'GATHERING_SCHEDULED',
+  'GATHERING_UPDATED',
+  'ATTENDANCE_RECORDED',
+  'FOLLOW_UP_CREATED',
+  'FOLLOW_UP_UPDATED',
 ]);
+export const gatheringKind = pgEnum('gathering_kind', [
+  'TRAINING_OF_TRAINERS',
+  'TRAINING',
+  'CIRCLE_MEETING',
+  'VILLAGE_PLANNING_FORUM',
+  'DISTRICT_PLANNING_FORUM',
+  'WORKSHOP',
+  'OTHER',
+]);
+export const gatheringStatus = pgEnum('gathering_status', ['PLANNED', 'HELD', 'CANCELLED']);
+export const rsvpResponse = pgEnum('rsvp_response', ['GOING', 'MAYBE', 'NOT_GOING']);
+export const gender = pgEnum('gender', ['FEMALE', 'MALE', 'NOT_STATED']);
+export const followUpStatus = pgEnum('follow_up_status', ['OPEN', 'IN_PROGRESS', 'DONE', 'DROPPED']);
 
 const sdgGoalCheck = (name: string, column: { name: string }) =>
   check(name, sql`${sql.identifier(column.name)} between 1 and 18`);
@@ -359,6 +378,164 @@ export const resourceSdgGoals = pgTable(
   ],
 );
 
+/** A training, meeting or planning forum hosted by a circle. Times in UTC; `time_zone` is the venue's. */
+export const gatherings = pgTable(
+  'gatherings',
+  {
+    id: id(),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    kind: gatheringKind('kind').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    status: gatheringStatus('status').notNull().default('PLANNED'),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    timeZone: text('time_zone').notNull(),
+    venue: text('venue'),
+    regionId: uuid('region_id').references(() => regions.id, { onDelete: 'set null' }),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('gatherings_circle_starts_idx').on(t.circleId, t.startsAt, t.id),
+    index('gatherings_starts_idx').on(t.startsAt, t.id),
+    index('gatherings_region_id_idx').on(t.regionId),
+    index('gatherings_created_by_id_idx').on(t.createdById),
+    check('gatherings_ends_after_start_check', sql`${t.endsAt} >= ${t.startsAt}`),
+  ],
+);
+
+export const gatheringSdgGoals = pgTable(
+  'gathering_sdg_goals',
+  {
+    gatheringId: uuid('gathering_id')
+      .notNull()
+      .references(() => gatherings.id, { onDelete: 'cascade' }),
+    goal: smallint('goal').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.gatheringId, t.goal] }),
+    index('gathering_sdg_goals_goal_idx').on(t.goal, t.gatheringId),
+    sdgGoalCheck('gathering_sdg_goals_goal_check', t.goal),
+  ],
+);
+
+export const gatheringResources = pgTable(
+  'gathering_resources',
+  {
+    gatheringId: uuid('gathering_id')
+      .notNull()
+      .references(() => gatherings.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    addedAt: ts('added_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.gatheringId, t.resourceId] }),
+    index('gathering_resources_page_idx').on(t.gatheringId, t.addedAt, t.resourceId),
+    index('gathering_resources_resource_id_idx').on(t.resourceId),
+  ],
+);
+
+export const gatheringRsvps = pgTable(
+  'gathering_rsvps',
+  {
+    gatheringId: uuid('gathering_id')
+      .notNull()
+      .references(() => gatherings.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    response: rsvpResponse('response').notNull(),
+    respondedAt: ts('responded_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.gatheringId, t.userId] }), index('gathering_rsvps_user_id_idx').on(t.userId)],
+);
+
+/**
+ * One line of a gathering's attendance sheet. A member is one line by account; someone without
+ * an account is one line by `name_key` (lower-cased, spaces collapsed) and home village; the
+ * unique `line_key` holds that identity so a batch is one upsert.
+ */
+export const attendanceRecords = pgTable(
+  'attendance_records',
+  {
+    id: id(),
+    gatheringId: uuid('gathering_id')
+      .notNull()
+      .references(() => gatherings.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    // `u:<user id>` for a member, `n:<name key>|<village id or empty>` for anyone else: one line each.
+    lineKey: text('line_key').notNull(),
+    gender: gender('gender').notNull(),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    affiliation: text('affiliation'),
+    affiliationKind: organisationKind('affiliation_kind'),
+    position: text('position'),
+    villageId: uuid('village_id').references(() => regions.id, { onDelete: 'set null' }),
+    recordedById: uuid('recorded_by_id').references(() => users.id, { onDelete: 'set null' }),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('attendance_records_line_key').on(t.gatheringId, t.lineKey),
+    index('attendance_records_page_idx').on(t.gatheringId, t.nameKey, t.id),
+    index('attendance_records_user_id_idx').on(t.userId),
+    index('attendance_records_organisation_id_idx').on(t.organisationId),
+    index('attendance_records_village_id_idx').on(t.villageId),
+    index('attendance_records_recorded_by_id_idx').on(t.recordedById),
+  ],
+);
+
+/** An agreed next step (rencana tindak lanjut) of a circle, maybe agreed at a gathering. */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: id(),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    gatheringId: uuid('gathering_id').references(() => gatherings.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    description: text('description'),
+    status: followUpStatus('status').notNull().default('OPEN'),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    dueOn: date('due_on', { mode: 'string' }),
+    completedAt: ts('completed_at'),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('follow_ups_circle_created_idx').on(t.circleId, t.createdAt.desc(), t.id.desc()),
+    index('follow_ups_gathering_created_idx').on(t.gatheringId, t.createdAt.desc(), t.id.desc()),
+    index('follow_ups_owner_id_idx').on(t.ownerId),
+    index('follow_ups_organisation_id_idx').on(t.organisationId),
+    index('follow_ups_created_by_id_idx').on(t.createdById),
+  ],
+);
+
+export const followUpSdgGoals = pgTable(
+  'follow_up_sdg_goals',
+  {
+    followUpId: uuid('follow_up_id')
+      .notNull()
+      .references(() => followUps.id, { onDelete: 'cascade' }),
+    goal: smallint('goal').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.followUpId, t.goal] }),
+    index('follow_up_sdg_goals_goal_idx').on(t.goal, t.followUpId),
+    sdgGoalCheck('follow_up_sdg_goals_goal_check', t.goal),
+  ],
+);
+
 /**
  * The durable activity log. `id` is the cursor: appends are serialised by a transaction-level
  * advisory lock taken just before the insert, so ids are handed out in commit order.
@@ -379,6 +556,8 @@ export const activity = pgTable(
     memberUserId: uuid('member_user_id').references(() => users.id, { onDelete: 'set null' }),
     memberRole: circleRole('member_role'),
     memberOrganisationId: uuid('member_organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    gatheringId: uuid('gathering_id').references(() => gatherings.id, { onDelete: 'set null' }),
+    followUpId: uuid('follow_up_id').references(() => followUps.id, { onDelete: 'set null' }),
     occurredAt: ts('occurred_at').notNull().defaultNow(),
   },
   (t) => [
@@ -389,6 +568,8 @@ export const activity = pgTable(
     index('activity_resource_id_idx').on(t.resourceId),
     index('activity_member_user_id_idx').on(t.memberUserId),
     index('activity_member_organisation_id_idx').on(t.memberOrganisationId),
+    index('activity_gathering_id_idx').on(t.gatheringId),
+    index('activity_follow_up_id_idx').on(t.followUpId),
   ],
 );
 
@@ -460,3 +641,6 @@ export type PostRow = typeof posts.$inferSelect;
 export type ResourceRow = typeof resources.$inferSelect;
 export type RegionRow = typeof regions.$inferSelect;
 export type ActivityRow = typeof activity.$inferSelect;
+export type GatheringRow = typeof gatherings.$inferSelect;
+export type AttendanceRecordRow = typeof attendanceRecords.$inferSelect;
+export type FollowUpRow = typeof followUps.$inferSelect;

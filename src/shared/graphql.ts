@@ -250,6 +250,11 @@ export enum ActivityKind {
   MEMBER_LEFT = 'MEMBER_LEFT',
   MEMBER_ROLE_CHANGED = 'MEMBER_ROLE_CHANGED',
   CIRCLE_UPDATED = 'CIRCLE_UPDATED',
+  GATHERING_SCHEDULED = 'GATHERING_SCHEDULED',
+  GATHERING_UPDATED = 'GATHERING_UPDATED',
+  ATTENDANCE_RECORDED = 'ATTENDANCE_RECORDED',
+  FOLLOW_UP_CREATED = 'FOLLOW_UP_CREATED',
+  FOLLOW_UP_UPDATED = 'FOLLOW_UP_UPDATED',
 }
 registerEnumType(ActivityKind, {
   name: 'ActivityKind',
@@ -267,5 +272,10 @@ registerEnumType(ActivityKind, {
     MEMBER_LEFT: { description: 'Someone left or was removed; `membership` shows the membership as it was.' },
     MEMBER_ROLE_CHANGED: { description: 'A member\u2019s role changed; `membership` shows the new role.' },
     CIRCLE_UPDATED: { description: 'The circle itself changed, e.g. an organisation joined it.' },
+    GATHERING_SCHEDULED: { description: 'A gathering was scheduled; `gathering` is set.' },
+    GATHERING_UPDATED: { description: 'A gathering was changed, cancelled or marked held; `gathering` is set.' },
+    ATTENDANCE_RECORDED: { description: 'Lines of a gathering\u2019s attendance sheet were recorded or removed; `gathering` is set.' },
+    FOLLOW_UP_CREATED: { description: 'A follow-up was agreed; `followUp` (and its `gathering`, if any) is set.' },
+    FOLLOW_UP_UPDATED: { description: 'A follow-up was changed or moved along; `followUp` is set.' },
   },
 });

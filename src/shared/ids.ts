@@ -9,9 +9,25 @@ export type NodeTypeName =
   | 'Post'
   | 'Resource'
   | 'Activity'
-  | 'Session';
+  | 'Session'
+  | 'Gathering'
+  | 'AttendanceRecord'
+  | 'FollowUp';
 
-const NODE_TYPES = new Set<string>(['Region', 'User', 'Organisation', 'Circle', 'Thread', 'Post', 'Resource', 'Activity', 'Session']);
+const NODE_TYPES = new Set<string>([
+  'Region',
+  'User',
+  'Organisation',
+  'Circle',
+  'Thread',
+  'Post',
+  'Resource',
+  'Activity',
+  'Session',
+  'Gathering',
+  'AttendanceRecord',
+  'FollowUp',
+]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Relay global ID: opaque to clients, names the type so `node(id)` can find it. */

@@ -4,7 +4,7 @@ import type { Queryable } from '../db/client.js';
 import { regions } from '../db/schema.js';
 
 /** `column` is the region or one of the regions below it (a district filter finds its villages). */
-export function inRegionTree(column: PgColumn, regionId: string): SQL {
+export function inRegionTree(column: PgColumn | SQL, regionId: string): SQL {
   return sql`${column} in (with recursive tree(id) as (
       select ${regions.id} from ${regions} where ${regions.id} = ${regionId}
       union all

@@ -7,6 +7,8 @@ import { ACTIVITY_KEYS } from '../circles/circle.service.js';
 import { Post, Thread } from '../discussions/discussion.type.js';
 import { Resource } from '../resources/resource.type.js';
 import { User } from '../users/user.type.js';
+import { Gathering } from '../gatherings/gathering.type.js';
+import { FollowUp } from '../gatherings/follow-up.type.js';
 import { Activity } from './activity.type.js';
 
 @Resolver(() => Activity)
@@ -39,6 +41,16 @@ export class ActivityResolver {
   @FieldResolver(() => Resource, { nullable: true, description: 'The resource concerned, if any.' })
   resource(@Root() a: ActivityRow, @Ctx() ctx: Context) {
     return a.resourceId ? ctx.loaders.resource.load(a.resourceId) : null;
+  }
+
+  @FieldResolver(() => Gathering, { nullable: true, description: 'The gathering concerned, if any.' })
+  gathering(@Root() a: ActivityRow, @Ctx() ctx: Context) {
+    return a.gatheringId ? ctx.loaders.gathering.load(a.gatheringId) : null;
+  }
+
+  @FieldResolver(() => FollowUp, { nullable: true, description: 'The follow-up concerned, if any.' })
+  followUp(@Root() a: ActivityRow, @Ctx() ctx: Context) {
+    return a.followUpId ? ctx.loaders.followUp.load(a.followUpId) : null;
   }
 
   @FieldResolver(() => CircleMembership, {

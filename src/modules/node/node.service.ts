@@ -6,6 +6,8 @@ import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
 import { viewerSession } from '../users/user.service.js';
+import { readableGathering, visibleAttendanceRecord } from '../gatherings/gathering.service.js';
+import { visibleFollowUp } from '../gatherings/follow-up.service.js';
 
 type Tagged = Record<string, unknown> & { __typename: NodeTypeName };
 
@@ -48,6 +50,12 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
     }
     case 'Session':
       return tag(await viewerSession(ctx, id));
+    case 'Gathering':
+      return ctx.viewer && (await visible(readableGathering(ctx, id))) ? tag(await ctx.loaders.gathering.load(id)) : null;
+    case 'AttendanceRecord':
+      return ctx.viewer ? tag(await visibleAttendanceRecord(ctx, id)) : null;
+    case 'FollowUp':
+      return tag(await visibleFollowUp(ctx, id));
     case 'Resource': {
       if (!ctx.viewer) return null;
       const [row] = await ctx.db
