@@ -14,10 +14,15 @@ export interface Context {
   db: Db;
   viewer: Viewer | null;
   loaders: Loaders;
+  /**
+   * Set when an answer depended on whether the viewer moderates (hidden content, reports): the
+   * subscription hub then renders an event separately for moderators and for everyone else.
+   */
+  audienceSensitive: boolean;
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID()): Context {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null) };
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), audienceSensitive: false };
 }
 
 /** The viewer's standing in a circle, from per-request loaders (batched across a query). */
