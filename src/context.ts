@@ -41,10 +41,15 @@ export interface Context {
   request: RequestInfo | null;
   /** HTTP requests only: what their access line will say. */
   access?: AccessRecord;
+  /**
+   * Set when an answer depended on whether the viewer moderates (hidden content, reports): the
+   * subscription hub then renders an event separately for moderators and for everyone else.
+   */
+  audienceSensitive: boolean;
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID(), request: RequestInfo | null = null): Context {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), request };
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), request, audienceSensitive: false };
 }
 
 /** The client request behind a context; only mutations and fields that clients call directly ask for it. */

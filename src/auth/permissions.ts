@@ -28,6 +28,8 @@ export type CircleAction =
   | 'shareResource'
   | 'editOwn'
   | 'moderate'
+  | 'report'
+  | 'moderateContent'
   | 'manageMembers'
   | 'addOrganisation'
   | 'leave'
@@ -38,6 +40,11 @@ export type CircleAction =
   | 'manageFollowUps';
 
 const MODERATORS: ReadonlySet<CircleRole> = new Set(['FACILITATOR', 'COORDINATOR']);
+
+/** Facilitators and coordinators: they work the report queue and see hidden content. */
+export function isModerator(s: Pick<Standing, 'role'>): boolean {
+  return s.role !== null && MODERATORS.has(s.role);
+}
 
 export function canRead(circle: CircleFacts, s: Standing): boolean {
   if (!s.signedIn) return false;
@@ -51,6 +58,11 @@ export function can(action: CircleAction, circle: CircleFacts, s: Standing): boo
   if (action === 'leave') return s.role !== null;
   // The sheet of a past gathering stays readable for its facilitators once the circle is archived.
   if (action === 'seeAttendance') return s.role !== null && MODERATORS.has(s.role);
+  // Harmful content is dealt with in archived circles too: read-only is no shelter for it.
+  // Reports come from members only, so three accounts made for the purpose cannot hide what a
+  // PUBLIC circle says.
+  if (action === 'report') return s.role !== null;
+  if (action === 'moderateContent') return isModerator(s);
   if (circle.status === 'ARCHIVED') return false;
   switch (action) {
     case 'join':
@@ -71,6 +83,8 @@ export function can(action: CircleAction, circle: CircleFacts, s: Standing): boo
     case 'manageMembers':
     case 'addOrganisation':
       return s.role === 'COORDINATOR';
+    default:
+      return false;
   }
 }
 

@@ -65,6 +65,10 @@ export const activityKind = pgEnum('activity_kind', [
   'ATTENDANCE_RECORDED',
   'FOLLOW_UP_CREATED',
   'FOLLOW_UP_UPDATED',
+  'CONTENT_REPORTED',
+  'CONTENT_HIDDEN',
+  'CONTENT_RESTORED',
+  'CONTENT_REPORT_DISMISSED',
 ]);
 export const gatheringKind = pgEnum('gathering_kind', [
   'TRAINING_OF_TRAINERS',
@@ -79,6 +83,15 @@ export const gatheringStatus = pgEnum('gathering_status', ['PLANNED', 'HELD', 'C
 export const rsvpResponse = pgEnum('rsvp_response', ['GOING', 'MAYBE', 'NOT_GOING']);
 export const gender = pgEnum('gender', ['FEMALE', 'MALE', 'NOT_STATED']);
 export const followUpStatus = pgEnum('follow_up_status', ['OPEN', 'IN_PROGRESS', 'DONE', 'DROPPED']);
+export const contentReportReason = pgEnum('content_report_reason', [
+  'SPAM',
+  'HARASSMENT',
+  'MISINFORMATION',
+  'PERSONAL_DATA',
+  'OFF_TOPIC',
+  'OTHER',
+]);
+export const contentReportStatus = pgEnum('content_report_status', ['OPEN', 'HIDDEN', 'DISMISSED']);
 
 const sdgGoalCheck = (name: string, column: { name: string }) =>
   check(name, sql`${sql.identifier(column.name)} between 1 and 18`);
@@ -261,6 +274,8 @@ export const threads = pgTable(
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    // Set by a moderator (or three reports): the thread keeps its place, its words are withheld.
+    hiddenAt: ts('hidden_at'),
   },
   (t) => [
     index('threads_circle_last_activity_idx').on(t.circleId, t.lastActivityAt.desc(), t.id.desc()),
@@ -297,6 +312,7 @@ export const posts = pgTable(
     createdAt: createdAt(),
     editedAt: ts('edited_at'),
     deletedAt: ts('deleted_at'),
+    hiddenAt: ts('hidden_at'),
   },
   (t) => [
     index('posts_thread_created_idx').on(t.threadId, t.createdAt, t.id),
@@ -338,6 +354,7 @@ export const resources = pgTable(
     organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     sharedById: uuid('shared_by_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    hiddenAt: ts('hidden_at'),
   },
   (t) => [
     index('resources_created_idx').on(t.createdAt.desc(), t.id.desc()),
@@ -537,6 +554,43 @@ export const followUpSdgGoals = pgTable(
 );
 
 /**
+ * A member's report of a thread, post or resource. Exactly one subject column is set; a member
+ * reports a subject once (the unique key), whatever became of their earlier report.
+ */
+export const contentReports = pgTable(
+  'content_reports',
+  {
+    id: id(),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    threadId: uuid('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
+    postId: uuid('post_id').references(() => posts.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id').references(() => resources.id, { onDelete: 'cascade' }),
+    // A reporter's reports go with their account: the unique key counts on a reporter.
+    reporterId: uuid('reporter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reason: contentReportReason('reason').notNull(),
+    note: text('note'),
+    status: contentReportStatus('status').notNull().default('OPEN'),
+    resolvedById: uuid('resolved_by_id').references(() => users.id, { onDelete: 'set null' }),
+    resolutionNote: text('resolution_note'),
+    createdAt: createdAt(),
+    resolvedAt: ts('resolved_at'),
+  },
+  (t) => [
+    unique('content_reports_subject_reporter_key').on(t.threadId, t.postId, t.resourceId, t.reporterId).nullsNotDistinct(),
+    check('content_reports_one_subject_check', sql`num_nonnulls(${t.threadId}, ${t.postId}, ${t.resourceId}) = 1`),
+    index('content_reports_queue_idx').on(t.circleId, t.createdAt, t.id),
+    index('content_reports_post_id_idx').on(t.postId),
+    index('content_reports_resource_id_idx').on(t.resourceId),
+    index('content_reports_reporter_created_idx').on(t.reporterId, t.createdAt),
+    index('content_reports_resolved_by_id_idx').on(t.resolvedById),
+  ],
+);
+
+/**
  * The durable activity log. `id` is the cursor: appends are serialised by a transaction-level
  * advisory lock taken just before the insert, so ids are handed out in commit order.
  */
@@ -558,9 +612,12 @@ export const activity = pgTable(
     memberOrganisationId: uuid('member_organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     gatheringId: uuid('gathering_id').references(() => gatherings.id, { onDelete: 'set null' }),
     followUpId: uuid('follow_up_id').references(() => followUps.id, { onDelete: 'set null' }),
+    // Moderation activities name the report they come from (shown to moderators only).
+    reportId: uuid('report_id').references(() => contentReports.id, { onDelete: 'set null' }),
     occurredAt: ts('occurred_at').notNull().defaultNow(),
   },
   (t) => [
+    index('activity_report_id_idx').on(t.reportId),
     index('activity_circle_id_idx').on(t.circleId, t.id),
     index('activity_thread_id_idx').on(t.threadId, t.id),
     index('activity_actor_id_idx').on(t.actorId),
@@ -644,3 +701,4 @@ export type ActivityRow = typeof activity.$inferSelect;
 export type GatheringRow = typeof gatherings.$inferSelect;
 export type AttendanceRecordRow = typeof attendanceRecords.$inferSelect;
 export type FollowUpRow = typeof followUps.$inferSelect;
+export type ContentReportRow = typeof contentReports.$inferSelect;

@@ -255,6 +255,10 @@ export enum ActivityKind {
   ATTENDANCE_RECORDED = 'ATTENDANCE_RECORDED',
   FOLLOW_UP_CREATED = 'FOLLOW_UP_CREATED',
   FOLLOW_UP_UPDATED = 'FOLLOW_UP_UPDATED',
+  CONTENT_REPORTED = 'CONTENT_REPORTED',
+  CONTENT_HIDDEN = 'CONTENT_HIDDEN',
+  CONTENT_RESTORED = 'CONTENT_RESTORED',
+  CONTENT_REPORT_DISMISSED = 'CONTENT_REPORT_DISMISSED',
 }
 registerEnumType(ActivityKind, {
   name: 'ActivityKind',
@@ -277,5 +281,13 @@ registerEnumType(ActivityKind, {
     ATTENDANCE_RECORDED: { description: 'Lines of a gathering\u2019s attendance sheet were recorded or removed; `gathering` is set.' },
     FOLLOW_UP_CREATED: { description: 'A follow-up was agreed; `followUp` (and its `gathering`, if any) is set.' },
     FOLLOW_UP_UPDATED: { description: 'A follow-up was changed or moved along; `followUp` is set.' },
+    CONTENT_REPORTED: {
+      description: "A member reported a thread, post or resource; `report` is set. Delivered only to the circle's facilitators and coordinators.",
+    },
+    CONTENT_HIDDEN: {
+      description: 'A thread, post or resource was hidden, by a moderator (`actor`) or by three members’ reports (no actor).',
+    },
+    CONTENT_RESTORED: { description: 'Hidden content was shown again by a moderator.' },
+    CONTENT_REPORT_DISMISSED: { description: 'A moderator dismissed the reports on content that was not hidden.' },
   },
 });

@@ -12,7 +12,8 @@ export type NodeTypeName =
   | 'Session'
   | 'Gathering'
   | 'AttendanceRecord'
-  | 'FollowUp';
+  | 'FollowUp'
+  | 'ContentReport';
 
 const NODE_TYPES = new Set<string>([
   'Region',
@@ -27,6 +28,7 @@ const NODE_TYPES = new Set<string>([
   'Gathering',
   'AttendanceRecord',
   'FollowUp',
+  'ContentReport',
 ]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

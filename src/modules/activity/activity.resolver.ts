@@ -10,6 +10,8 @@ import { User } from '../users/user.type.js';
 import { Gathering } from '../gatherings/gathering.type.js';
 import { FollowUp } from '../gatherings/follow-up.type.js';
 import { Activity } from './activity.type.js';
+import { ContentReport } from '../moderation/moderation.type.js';
+import * as moderation from '../moderation/moderation.service.js';
 
 @Resolver(() => Activity)
 export class ActivityResolver {
@@ -51,6 +53,11 @@ export class ActivityResolver {
   @FieldResolver(() => FollowUp, { nullable: true, description: 'The follow-up concerned, if any.' })
   followUp(@Root() a: ActivityRow, @Ctx() ctx: Context) {
     return a.followUpId ? ctx.loaders.followUp.load(a.followUpId) : null;
+  }
+
+  @FieldResolver(() => ContentReport, { nullable: true, description: "For moderation activities: the report concerned. Only for the circle's moderators; null for others." })
+  report(@Root() a: ActivityRow, @Ctx() ctx: Context) {
+    return moderation.activityReport(ctx, a.reportId, a.circleId);
   }
 
   @FieldResolver(() => CircleMembership, {

@@ -4,6 +4,7 @@ import { resources } from '../../db/schema.js';
 import { parseGlobalId, type NodeTypeName } from '../../shared/ids.js';
 import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
+import { seesHiddenIn, visibleReport } from '../moderation/moderation.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
 import { viewerSession } from '../users/user.service.js';
 import { readableGathering, visibleAttendanceRecord } from '../gatherings/gathering.service.js';
@@ -46,7 +47,9 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
     }
     case 'Activity': {
       const entry = ctx.viewer ? await ctx.loaders.activity.load(id) : null;
-      return entry && (await visible(readableCircle(ctx, entry.circleId))) ? tag(entry) : null;
+      if (!entry || !(await visible(readableCircle(ctx, entry.circleId)))) return null;
+      if (entry.kind === 'CONTENT_REPORTED' && !(await seesHiddenIn(ctx, entry.circleId))) return null;
+      return tag(entry);
     }
     case 'Session':
       return tag(await viewerSession(ctx, id));
@@ -64,5 +67,7 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
         .where(and(eq(resources.id, id), resourceVisibleTo(ctx.viewer.user.id)));
       return tag(row);
     }
+    case 'ContentReport':
+      return tag(await visibleReport(ctx, id));
   }
 }
