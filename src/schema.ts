@@ -13,6 +13,11 @@ import { OrganisationMembershipResolver, OrganisationResolver } from './modules/
 import { RegionResolver } from './modules/regions/region.resolver.js';
 import { ResourceResolver } from './modules/resources/resource.resolver.js';
 import { UserResolver } from './modules/users/user.resolver.js';
+import {
+  CircleNotificationsResolver,
+  NotificationResolver,
+  UserNotificationsResolver,
+} from './modules/notifications/notification.resolver.js';
 import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
@@ -27,6 +32,9 @@ export const resolvers = [
   PostResolver,
   ResourceResolver,
   ActivityResolver,
+  NotificationResolver,
+  UserNotificationsResolver,
+  CircleNotificationsResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no

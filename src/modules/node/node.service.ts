@@ -4,6 +4,7 @@ import { resources } from '../../db/schema.js';
 import { parseGlobalId, type NodeTypeName } from '../../shared/ids.js';
 import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
+import { ownNotification } from '../notifications/notification.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
 
 type Tagged = Record<string, unknown> & { __typename: NodeTypeName };
@@ -45,6 +46,8 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
       const entry = ctx.viewer ? await ctx.loaders.activity.load(id) : null;
       return entry && (await visible(readableCircle(ctx, entry.circleId))) ? tag(entry) : null;
     }
+    case 'Notification':
+      return tag(await ownNotification(ctx, id));
     case 'Resource': {
       if (!ctx.viewer) return null;
       const [row] = await ctx.db

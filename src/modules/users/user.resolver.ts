@@ -6,8 +6,8 @@ import { OrganisationMembershipConnection } from '../organisations/organisation.
 import { userOrganisationsPage } from '../organisations/organisation.service.js';
 import { CircleMembershipConnection } from '../circles/circle.type.js';
 import { userCirclesPage } from '../circles/circle.service.js';
-import { AuthPayload, SignInInput, SignUpInput, User } from './user.type.js';
-import { signIn, signOut, signUp, type AuthResult } from './user.service.js';
+import { AuthPayload, SignInInput, SignUpInput, UpdateProfileInput, UpdateProfilePayload, User } from './user.type.js';
+import { signIn, signOut, signUp, updateProfile, type AuthResult } from './user.service.js';
 
 /** The rest of the request acts as the user who just signed in, so the payload shows their own email. */
 function signedIn(ctx: Context, result: AuthResult): AuthResult {
@@ -45,6 +45,16 @@ export class UserResolver {
   @Mutation(() => AuthPayload, { description: 'Signs in with email and password; returns a new bearer token.' })
   async signIn(@Arg('input', () => SignInInput, { description: 'Credentials.' }) input: SignInInput, @Ctx() ctx: Context) {
     return signedIn(ctx, await signIn(ctx, input));
+  }
+
+  @Mutation(() => UpdateProfilePayload, {
+    description: "Changes the viewer's display name or handle. A malformed handle is BAD_USER_INPUT, one someone else holds CONFLICT.",
+  })
+  async updateProfile(
+    @Arg('input', () => UpdateProfileInput, { description: 'The fields to change.' }) input: UpdateProfileInput,
+    @Ctx() ctx: Context,
+  ) {
+    return { user: await updateProfile(ctx, input) };
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the token this request was made with.' })
