@@ -15,13 +15,23 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Db } from '../db/client.js';
-import { activity, type ActivityRow } from '../db/schema.js';
+import { activity, notifications, type ActivityRow, type NotificationRow } from '../db/schema.js';
+import { circleVisibleTo } from '../auth/guard.js';
 import { createContext, type Viewer } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ActivityFeed } from './feed.js';
 
-export type Scope = { kind: 'circle'; circleId: string } | { kind: 'thread'; threadId: string; circleId: string } | { kind: 'my' };
+export type Scope =
+  | { kind: 'circle'; circleId: string }
+  | { kind: 'thread'; threadId: string; circleId: string }
+  | { kind: 'my' }
+  /** The viewer's own notifications (myNotifications); their cursor is their activity's. */
+  | { kind: 'notifications'; userId: string };
+
+/** What a subscription delivers: activity rows, or notification rows for myNotifications. */
+type Event = ActivityRow | NotificationRow;
+const cursorOf = (e: Event): bigint => ('activityId' in e ? e.activityId : e.id);
 
 /** What the subscriptions of one group share: one execution per event serves them all. */
 export interface SharedOperation {
@@ -51,6 +61,9 @@ const VIEWER_DEPENDENT = new Set([
   'Circle.viewerCanPost',
   'Circle.viewerUnreadCount',
   'ReactionGroup.viewerHasReacted',
+  'User.notifications',
+  'User.unreadNotificationCount',
+  'Circle.viewerNotificationLevel',
 ]);
 
 export function selectsViewerDependentFields(schema: GraphQLSchema, document: DocumentNode): boolean {
@@ -124,7 +137,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   /** The feed's cursor when the subscription opened: later rows are news, not history. */
   readonly liveFrom: bigint;
   /** Rows that arrived while the subscriber replays history; null once live. */
-  pending: ActivityRow[] | null;
+  pending: Event[] | null;
   closed = false;
   private ended: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
 
@@ -191,7 +204,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
 
 /** The row removes the subscriber from the circle its circle or thread subscription watches. */
 function leftCircle(s: Subscriber, row: ActivityRow): boolean {
-  return s.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
+  return (s.scope.kind === 'circle' || s.scope.kind === 'thread') && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
 }
 
 /** Subscribers sharing one execution per event. */
@@ -227,6 +240,10 @@ export class SubscriptionHub {
   private readonly byThread = new Map<string, Set<Group>>();
   private readonly threadsByCircle = new Map<string, Set<Group>>();
   private readonly mine = new Set<Group>();
+  /** myNotifications groups by recipient. */
+  private readonly inboxes = new Map<string, Set<Group>>();
+  /** Notification reads, one after another, so each recipient's arrive in cursor order. */
+  private inboxChain: Promise<void> = Promise.resolve();
   /** One callback for every subscriber, not a closure each. */
   private readonly closeSubscriber = (s: Subscriber) => this.close(s);
 
@@ -260,6 +277,8 @@ export class SubscriptionHub {
     if (scope.kind === 'my') {
       if (add) this.mine.add(group);
       else this.mine.delete(group);
+    } else if (scope.kind === 'notifications') {
+      this.file(this.inboxes, scope.userId, group, add);
     } else if (scope.kind === 'circle') {
       this.file(this.byCircle, scope.circleId, group, add);
     } else {
@@ -294,6 +313,42 @@ export class SubscriptionHub {
     for (const row of rows) {
       this.options.feed.memberships.apply(row);
       this.dispatch(row);
+    }
+    // The notifications these activities wrote, read once per batch for every recipient
+    // listening on this instance (written in the same transactions, so already committed).
+    if (this.inboxes.size > 0 && rows.length > 0) {
+      const from = rows[0].id;
+      const to = rows[rows.length - 1].id;
+      this.inboxChain = this.inboxChain
+        .then(() => this.dispatchNotifications(from, to))
+        .catch((err) => this.options.logger.error('notification delivery failed', { err }));
+    }
+  }
+
+  /** A recipient's notifications they may still read (not those of a circle they have left). */
+  private notificationsWhere(recipient: SQL | string) {
+    return and(sql`${notifications.recipientId} = ${recipient}`, circleVisibleTo(notifications.recipientId, notifications.circleId));
+  }
+
+  private async dispatchNotifications(from: bigint, to: bigint) {
+    const rows = await this.options.db
+      .select()
+      .from(notifications)
+      .where(and(sql`${notifications.activityId} between ${from} and ${to}`, circleVisibleTo(notifications.recipientId, notifications.circleId)))
+      .orderBy(asc(notifications.activityId));
+    for (const row of rows) {
+      for (const group of this.inboxes.get(row.recipientId) ?? []) {
+        const recipients: Subscriber[] = [];
+        for (const s of group.subscribers) {
+          if (s.closed) continue;
+          if (s.pending) s.pending.push(row);
+          else recipients.push(s);
+        }
+        if (recipients.length === 0) continue;
+        group.chain = group.chain
+          .then(() => this.deliver(group.operation, row, recipients))
+          .catch((err) => this.options.logger.error('subscription delivery failed', { err }));
+      }
     }
   }
 
@@ -334,19 +389,20 @@ export class SubscriptionHub {
     }
   }
 
-  private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]) {
-    const targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
+  private async deliver(operation: SharedOperation, row: Event, recipients: Subscriber[]) {
+    const cursor = cursorOf(row);
+    const targets = recipients.filter((s) => !s.closed && cursor > s.lastSent);
     if (targets.length === 0) return;
     const payload = encode(await this.render(operation, row, targets[0].viewer));
     for (const s of targets) {
-      if (s.closed || row.id <= s.lastSent) continue;
-      s.lastSent = row.id;
+      if (s.closed || cursor <= s.lastSent) continue;
+      s.lastSent = cursor;
       s.send(payload);
     }
   }
 
   /** Executes the subscription document for one event, as `viewer`, with fresh loaders. */
-  private async render(operation: SharedOperation, row: ActivityRow, viewer: Viewer): Promise<ExecutionResult> {
+  private async render(operation: SharedOperation, row: Event, viewer: Viewer): Promise<ExecutionResult> {
     this.executions++;
     const result = await execute({
       schema: this.options.schema,
@@ -373,6 +429,7 @@ export class SubscriptionHub {
    * meanwhile. `lastSent` drops what both paths saw, so nothing arrives twice and nothing is skipped.
    */
   private async replay(s: Subscriber) {
+    if (s.scope.kind === 'notifications') return this.replayNotifications(s);
     try {
       for (;;) {
         const rows = await this.options.db
@@ -395,7 +452,7 @@ export class SubscriptionHub {
         await new Promise((resolve) => setImmediate(resolve));
       }
       while (s.pending && s.pending.length) {
-        const row = s.pending.shift()!;
+        const row = s.pending.shift() as ActivityRow;
         if (s.closed) return;
         // Before the duplicate check: a thread replay never reads membership rows, so its
         // cursor may already be past this one.
@@ -409,6 +466,41 @@ export class SubscriptionHub {
       s.pending = null;
     } catch (err) {
       this.options.logger.error('subscription replay failed', { err });
+      s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+    }
+  }
+
+  /** myNotifications' history after the subscriber's cursor, then what arrived meanwhile; as replay(). */
+  private async replayNotifications(s: Subscriber) {
+    try {
+      for (;;) {
+        const rows = await this.options.db
+          .select()
+          .from(notifications)
+          .where(and(this.notificationsWhere(s.userId), gt(notifications.activityId, s.lastSent)))
+          .orderBy(asc(notifications.activityId))
+          .limit(REPLAY_PAGE);
+        for (const row of rows) {
+          if (s.closed) return;
+          const payload = encode(await this.render(s.group.operation, row, s.viewer));
+          if (s.closed) return;
+          s.lastSent = row.activityId;
+          s.send(payload);
+        }
+        if (rows.length < REPLAY_PAGE) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      while (s.pending && s.pending.length) {
+        const row = s.pending.shift() as NotificationRow;
+        if (s.closed) return;
+        if (row.activityId <= s.lastSent) continue;
+        const payload = encode(await this.render(s.group.operation, row, s.viewer));
+        s.lastSent = row.activityId;
+        s.send(payload);
+      }
+      s.pending = null;
+    } catch (err) {
+      this.options.logger.error('notification replay failed', { err });
       s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
     }
   }
