@@ -30,7 +30,7 @@ WITH base AS (
 UPDATE "users" u SET handle = CASE WHEN numbered.n = 1 THEN numbered.b ELSE numbered.b || '-' || numbered.n END
 FROM numbered WHERE numbered.id = u.id;--> statement-breakpoint
 -- A display name ending in "-2" can collide with a numbered one: those few get a suffix of their id.
-UPDATE "users" u SET handle = left(u.handle, 23) || '-' || left(md5(u.id::text), 6)
+UPDATE "users" u SET handle = rtrim(left(u.handle, 23), '-') || '-' || left(md5(u.id::text), 6)
 FROM (SELECT id, row_number() OVER (PARTITION BY handle ORDER BY created_at, id) AS n FROM "users") d
 WHERE d.id = u.id AND d.n > 1;--> statement-breakpoint
 ALTER TABLE "users" ALTER COLUMN "handle" SET NOT NULL;--> statement-breakpoint

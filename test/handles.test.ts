@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub.js';
 import { codeOf, ok, seedKit } from './support/seed-kit.js';
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { handleBase, mentionedHandles } from '../src/shared/handles.js';
 
 let hub: TestHub;
@@ -107,5 +109,49 @@ describe('mentions in text', () => {
     expect(found).toHaveLength(20);
     expect(found[0]).toBe('user-0');
     expect(found[19]).toBe('user-19');
+  });
+});
+
+describe('the migration that introduced handles', () => {
+  it('gives every existing user a unique handle from their display name, as sign-up would', async () => {
+    // The backfill statements exactly as the migration runs them, on users whose handle is unset.
+    const migration = readFileSync(new URL('../drizzle/0002_handles_notifications.sql', import.meta.url), 'utf8');
+    const backfill = migration
+      .split('--> statement-breakpoint')
+      .map((st) => st.replace(/^\s*--.*$/gm, '').trim())
+      .filter((st) => /^(WITH base|UPDATE "users")/.test(st));
+    expect(backfill).toHaveLength(2);
+    const tag = Math.random().toString(36).slice(2, 6);
+    const names = [`Rina Wulandari ${tag}`, `Rina Wulandari ${tag}`, `rina wulandari ${tag} 2`, `José Ramos ${tag}`, 'Al', '平和'];
+    const rollback = new Error('rollback');
+    let handles: { display_name: string; handle: string }[] = [];
+    await hub.database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`alter table users alter column handle drop not null`);
+        await tx.execute(sql`update users set handle = null`);
+        for (const [i, name] of names.entries()) {
+          await tx.execute(sql`insert into users (email, display_name, password_hash, created_at)
+            values (${`backfill${i}-${tag}@example.test`}, ${name}, 'x', ${new Date(Date.UTC(2021, 0, 1, 0, i))})`);
+        }
+        for (const st of backfill) await tx.execute(sql.raw(st));
+        const { rows } = (await tx.execute(sql`select display_name, handle from users where email like ${`backfill%-${tag}@example.test`} order by created_at`)) as any;
+        handles = rows;
+        const dupes = (await tx.execute(sql`select handle from users group by handle having count(*) > 1 or handle is null`)) as any;
+        expect(dupes.rows).toEqual([]);
+        throw rollback;
+      })
+      .catch((err) => {
+        if (err !== rollback) throw err;
+      });
+    const base = handleBase(names[0]);
+    const got = handles.map((h) => h.handle);
+    expect(got[0]).toBe(base);
+    expect(got[1]).toBe(`${base}-2`);
+    // "rina wulandari <tag> 2" is itself "<base>-2": it gets a suffix of its own instead.
+    expect(got[2]).toMatch(new RegExp(`^${base}-2-[0-9a-f]{6}$`));
+    expect(got[3]).toBe(handleBase(names[3]));
+    expect(got[4]).toMatch(/^al-user(-\d+)?$/);
+    expect(got[5]).toMatch(/^user(-\d+)?/);
+    for (const h of got) expect(h).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 });
