@@ -90,9 +90,9 @@ export async function generateDataset(
 
   await step(
     'users',
-    `insert into users (id, email, display_name, password_hash, created_at)
+    `insert into users (id, email, display_name, handle, password_hash, created_at)
      select md5('user:' || u)::uuid, 'user' || u || '@bench.example',
-            'Peserta ' || u || ' ' || initcap(substr(md5('name:' || u), 1, 6)), $2,
+            'Peserta ' || u || ' ' || initcap(substr(md5('name:' || u), 1, 6)), 'peserta-' || u, $2,
             timestamptz '2021-06-01 00:00:00+00' + u * interval '1 minute'
      from generate_series(0, $1::int - 1) u`,
     [U, passwordHash],

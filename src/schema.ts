@@ -16,6 +16,11 @@ import { ResourceResolver } from './modules/resources/resource.resolver.js';
 import { SessionResolver, UserResolver } from './modules/users/user.resolver.js';
 import { AttendanceRecordResolver, CircleGatheringsResolver, GatheringResolver } from './modules/gatherings/gathering.resolver.js';
 import { FollowUpResolver } from './modules/gatherings/follow-up.resolver.js';
+import {
+  CircleNotificationsResolver,
+  NotificationResolver,
+  UserNotificationsResolver,
+} from './modules/notifications/notification.resolver.js';
 import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
@@ -37,6 +42,9 @@ export const resolvers = [
   FollowUpResolver,
   ContentReportResolver,
   CircleModerationResolver,
+  NotificationResolver,
+  UserNotificationsResolver,
+  CircleNotificationsResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no

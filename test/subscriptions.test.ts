@@ -137,7 +137,7 @@ async function accounts(n: number): Promise<Account[]> {
   const db = hub.database.db;
   const rows = await db
     .insert(users)
-    .values(Array.from({ length: n }, (_, i) => ({ email: `fan${i}-${run}@example.test`, displayName: `Member ${i}`, passwordHash })))
+    .values(Array.from({ length: n }, (_, i) => ({ email: `fan${i}-${run}@example.test`, displayName: `Member ${i}`, handle: `fan${i}-${run}`, passwordHash })))
     .returning({ id: users.id });
   const tokens = rows.map(() => newToken());
   await db.insert(sessions).values(rows.map((r, i) => ({ userId: r.id, tokenHash: hashToken(tokens[i]) })));

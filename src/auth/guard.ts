@@ -19,8 +19,11 @@ export function orgAdminOf(viewer: unknown, circleId: PgColumn | SQL) {
     where admin_co.circle_id = ${circleId})`;
 }
 
-/** SQL condition: the circle `circles.id` is readable by the viewer (see permissions.canRead). */
-export function circleVisibleTo(viewerId: string, circleIdColumn: PgColumn = circles.id) {
+/**
+ * SQL condition: the circle `circles.id` is readable by the viewer (see permissions.canRead).
+ * `viewerId` may be a column, to ask it of many people at once (recipients of notifications).
+ */
+export function circleVisibleTo(viewerId: string | PgColumn | SQL, circleIdColumn: PgColumn = circles.id) {
   return sql`(exists (select 1 from ${circles} vc where vc.id = ${circleIdColumn} and vc.visibility = 'PUBLIC')
     or exists (select 1 from ${circleMembers} vm where vm.circle_id = ${circleIdColumn} and vm.user_id = ${viewerId})
     or ${orgAdminOf(viewerId, circleIdColumn)})`;

@@ -92,6 +92,16 @@ export const contentReportReason = pgEnum('content_report_reason', [
   'OTHER',
 ]);
 export const contentReportStatus = pgEnum('content_report_status', ['OPEN', 'HIDDEN', 'DISMISSED']);
+export const notificationKind = pgEnum('notification_kind', [
+  'MENTION',
+  'REPLY',
+  'NEW_THREAD',
+  'GATHERING_SCHEDULED',
+  'FOLLOW_UP_ASSIGNED',
+  'REPORT_RESOLVED',
+  'MEMBERSHIP_CHANGED',
+]);
+export const notificationLevel = pgEnum('notification_level', ['ALL', 'MENTIONS_AND_REPLIES', 'NONE']);
 
 const sdgGoalCheck = (name: string, column: { name: string }) =>
   check(name, sql`${sql.identifier(column.name)} between 1 and 18`);
@@ -114,10 +124,12 @@ export const users = pgTable(
     id: id(),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
+    // For @mentions; the format (see shared/handles.ts) is checked where it is written.
+    handle: text('handle').notNull(),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
+  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`), uniqueIndex('users_handle_idx').on(t.handle)],
 );
 
 export const sessions = pgTable(
@@ -232,6 +244,7 @@ export const circleMembers = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     role: circleRole('role').notNull(),
     organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    notificationLevel: notificationLevel('notification_level').notNull().default('MENTIONS_AND_REPLIES'),
     joinedAt: ts('joined_at').notNull().defaultNow(),
   },
   (t) => [
@@ -630,6 +643,38 @@ export const activity = pgTable(
   ],
 );
 
+/**
+ * One row per recipient of an activity that concerns them, written in the activity's own
+ * transaction. An activity gives a person at most one notification, so (recipient, activity) is
+ * the key and the activity id, already in commit order, is the cursor of a recipient's feed.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    recipientId: uuid('recipient_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    activityId: bigint('activity_id', { mode: 'bigint' })
+      .notNull()
+      .references(() => activity.id, { onDelete: 'cascade' }),
+    kind: notificationKind('kind').notNull(),
+    circleId: uuid('circle_id').references(() => circles.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    readAt: ts('read_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('notifications_recipient_activity_idx').on(t.recipientId, t.activityId),
+    index('notifications_unread_idx')
+      .on(t.recipientId, t.activityId)
+      .where(sql`${t.readAt} is null`),
+    index('notifications_activity_id_idx').on(t.activityId),
+    index('notifications_circle_id_idx').on(t.circleId),
+    index('notifications_actor_id_idx').on(t.actorId),
+  ],
+);
+
 export const circleReads = pgTable(
   'circle_reads',
   {
@@ -688,7 +733,13 @@ export const circleMembersRelations = relations(circleMembers, ({ one }) => ({
 /** A user as the hub passes it around: the password hash never leaves the sign-in query. */
 export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 export type SessionRow = typeof sessions.$inferSelect;
-export const userColumns = { id: users.id, email: users.email, displayName: users.displayName, createdAt: users.createdAt };
+export const userColumns = {
+  id: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  handle: users.handle,
+  createdAt: users.createdAt,
+};
 export type OrganisationRow = typeof organisations.$inferSelect;
 export type OrganisationMemberRow = typeof organisationMembers.$inferSelect;
 export type CircleRow = typeof circles.$inferSelect;
@@ -702,3 +753,4 @@ export type GatheringRow = typeof gatherings.$inferSelect;
 export type AttendanceRecordRow = typeof attendanceRecords.$inferSelect;
 export type FollowUpRow = typeof followUps.$inferSelect;
 export type ContentReportRow = typeof contentReports.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;

@@ -40,6 +40,7 @@ import {
   TOT_THREADS,
   type ThreadTemplate,
 } from './content.js';
+import { handleBase } from '../shared/handles.js';
 
 /** Every demo account signs in with this password. */
 export const DEMO_PASSWORD = 'belajar-bersama-2021';
@@ -325,12 +326,18 @@ export function buildDataSet(passwordHash: string) {
   // ---------------------------------------------------------------- users and organisation members
   let userClock = at('2021-06-14T09:00:00+07:00');
   const emails = new Set<string>();
+  const handles = new Set<string>();
   const addUser = (displayName: string, email: string) => {
     if (emails.has(email)) throw new Error(`demo data: duplicate email ${email}`);
     emails.add(email);
     const id = randomUUID();
     userClock = plus(userClock, 2 * HOUR + rand.int(0, 119) * 60_000);
-    out.users.push({ id, email, displayName, passwordHash, createdAt: userClock });
+    // As sign-up would choose it: the display name's handle, numbered from the second one on.
+    const base = handleBase(displayName);
+    let handle = base;
+    for (let i = 2; handles.has(handle); i++) handle = `${base}-${i}`;
+    handles.add(handle);
+    out.users.push({ id, email, displayName, handle, passwordHash, createdAt: userClock });
     return { id, createdAt: userClock, displayName };
   };
   type User = ReturnType<typeof addUser>;

@@ -1,9 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { activity, type ActivityRow } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
+import { writeNotifications } from './notification-rules.js';
 
 export type ActivityKind = ActivityRow['kind'];
-export type NewActivity = Omit<typeof activity.$inferInsert, 'id'>;
+export type NewActivity = Omit<typeof activity.$inferInsert, 'id'> & {
+  /** Handles the write's text mentions (see shared/handles.ts); not stored in the log itself. */
+  mentions?: readonly string[];
+};
 
 /** Channel of the NOTIFY sent with every append; the payload is the newest cursor only. */
 export const ACTIVITY_CHANNEL = 'hub_activity';
@@ -18,7 +22,8 @@ const APPEND_LOCK = 7_426_002;
  * commit id 7 after id 8 was already delivered and a subscriber resuming "after 8" would never
  * see 7. The transaction-level advisory lock serialises appends until commit: whoever holds it
  * takes the next id and commits before anyone else can take one, so cursor order is commit order.
- * Call this last in the transaction so the lock is held only for the commit itself.
+ * Call this last in the transaction so the lock is held only for the commit itself. The
+ * notifications each entry causes are written here too, under the same lock.
  */
 export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[]): Promise<ActivityRow[]> {
   const list = Array.isArray(entries) ? entries : [entries];
@@ -27,8 +32,14 @@ export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[
   // now() is the transaction's start; under the lock the clock rises with the cursor.
   const rows = await tx
     .insert(activity)
-    .values(list.map((e) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
+    .values(list.map(({ mentions: _, ...e }) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
     .returning();
+  // Derived in the same transaction: a notification exists exactly when its activity does.
+  await writeNotifications(
+    tx,
+    rows,
+    list.map((e) => e.mentions),
+  );
   await tx.execute(sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`);
   return rows;
 }

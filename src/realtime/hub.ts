@@ -15,15 +15,25 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Db } from '../db/client.js';
-import { activity, resourceCircles, type ActivityRow } from '../db/schema.js';
+import { activity, notifications, resourceCircles, type ActivityRow, type NotificationRow } from '../db/schema.js';
 import { isModerator } from '../auth/permissions.js';
+import { circleVisibleTo } from '../auth/guard.js';
 import { createContext, type Viewer } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ActivityFeed } from './feed.js';
 
-export type Scope = { kind: 'circle'; circleId: string } | { kind: 'thread'; threadId: string; circleId: string } | { kind: 'my' };
+export type Scope =
+  | { kind: 'circle'; circleId: string }
+  | { kind: 'thread'; threadId: string; circleId: string }
+  | { kind: 'my' }
+  /** The viewer's own notifications (myNotifications); their cursor is their activity's. */
+  | { kind: 'notifications'; userId: string };
+
+/** What a subscription delivers: activity rows, or notification rows for myNotifications. */
+type Event = ActivityRow | NotificationRow;
+const cursorOf = (e: Event): bigint => ('activityId' in e ? e.activityId : e.id);
 
 /** What the subscriptions of one group share: one execution per event serves them all. */
 export interface SharedOperation {
@@ -53,6 +63,9 @@ const VIEWER_DEPENDENT = new Set([
   'Circle.viewerCanPost',
   'Circle.viewerUnreadCount',
   'ReactionGroup.viewerHasReacted',
+  'User.notifications',
+  'User.unreadNotificationCount',
+  'Circle.viewerNotificationLevel',
 ]);
 
 export function selectsViewerDependentFields(schema: GraphQLSchema, document: DocumentNode): boolean {
@@ -129,7 +142,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   /** The feed's cursor when the subscription opened: later rows are news, not history. */
   readonly liveFrom: bigint;
   /** Rows that arrived while the subscriber replays history; null once live. */
-  pending: ActivityRow[] | null;
+  pending: Event[] | null;
   closed = false;
   private ended: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
 
@@ -196,7 +209,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
 
 /** The row removes the subscriber from the circle its circle or thread subscription watches. */
 function leftCircle(s: Subscriber, row: ActivityRow): boolean {
-  return s.scope.kind !== 'my' && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
+  return (s.scope.kind === 'circle' || s.scope.kind === 'thread') && row.kind === 'MEMBER_LEFT' && row.memberUserId === s.userId;
 }
 
 /** Subscribers sharing one execution per event. */
@@ -233,6 +246,10 @@ export class SubscriptionHub {
   private readonly byThread = new Map<string, Set<Group>>();
   private readonly threadsByCircle = new Map<string, Set<Group>>();
   private readonly mine = new Set<Group>();
+  /** myNotifications groups by recipient. */
+  private readonly inboxes = new Map<string, Set<Group>>();
+  /** Notification reads, one after another, so each recipient's arrive in cursor order. */
+  private inboxChain: Promise<void> = Promise.resolve();
   /** One callback for every subscriber, not a closure each. */
   private readonly closeSubscriber = (s: Subscriber) => this.close(s);
 
@@ -266,6 +283,8 @@ export class SubscriptionHub {
     if (scope.kind === 'my') {
       if (add) this.mine.add(group);
       else this.mine.delete(group);
+    } else if (scope.kind === 'notifications') {
+      this.file(this.inboxes, scope.userId, group, add);
     } else if (scope.kind === 'circle') {
       this.file(this.byCircle, scope.circleId, group, add);
     } else {
@@ -301,6 +320,44 @@ export class SubscriptionHub {
     for (const row of rows) {
       this.options.feed.memberships.apply(row);
       this.dispatch(row, received);
+    }
+    // The notifications these activities wrote, read once per batch for every recipient
+    // listening on this instance (written in the same transactions, so already committed).
+    if (this.inboxes.size > 0 && rows.length > 0) {
+      const from = rows[0].id;
+      const to = rows[rows.length - 1].id;
+      this.inboxChain = this.inboxChain
+        .then(() => this.dispatchNotifications(from, to))
+        .catch((err) => this.options.logger.error('notification delivery failed', { err }));
+    }
+  }
+
+  /** A recipient's notifications they may still read (not those of a circle they have left). */
+  private notificationsWhere(recipient: SQL | string) {
+    return and(sql`${notifications.recipientId} = ${recipient}`, circleVisibleTo(notifications.recipientId, notifications.circleId));
+  }
+
+  private async dispatchNotifications(from: bigint, to: bigint) {
+    const rows = await this.options.db
+      .select()
+      .from(notifications)
+      .where(and(sql`${notifications.activityId} between ${from} and ${to}`, circleVisibleTo(notifications.recipientId, notifications.circleId)))
+      .orderBy(asc(notifications.activityId));
+    for (const row of rows) {
+      for (const group of this.inboxes.get(row.recipientId) ?? []) {
+        const recipients: Subscriber[] = [];
+        for (const s of group.subscribers) {
+          if (s.closed) continue;
+          if (s.pending) s.pending.push(row);
+          else recipients.push(s);
+        }
+        if (recipients.length === 0) continue;
+        group.chain = group.chain
+          .then(async () => {
+            await this.deliver(group.operation, row, recipients);
+          })
+          .catch((err) => this.options.logger.error('subscription delivery failed', { err }));
+      }
     }
   }
 
@@ -348,31 +405,34 @@ export class SubscriptionHub {
   }
 
   /** Returns how many subscribers the result was written to. */
-  private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]): Promise<number> {
-    let targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
-    if (MODERATOR_ONLY.has(row.kind)) targets = targets.filter((s) => this.moderates(s.userId, [row.circleId]));
+  private async deliver(operation: SharedOperation, row: Event, recipients: Subscriber[]): Promise<number> {
+    const cursor = cursorOf(row);
+    let targets = recipients.filter((s) => !s.closed && cursor > s.lastSent);
+    // Moderation concerns activity rows; a notification row is its one recipient's already.
+    const entry = 'activityId' in row ? null : row;
+    if (entry && MODERATOR_ONLY.has(entry.kind)) targets = targets.filter((s) => this.moderates(s.userId, [entry.circleId]));
     if (targets.length === 0) return 0;
     const first = await this.render(operation, row, targets[0].viewer);
-    if (!first.audienceSensitive) return this.send(row, targets, encode(first.result));
+    if (!first.audienceSensitive || !entry) return this.send(cursor, targets, encode(first.result));
     // The answer depended on whether the viewer moderates (hidden content, a report): one
     // execution for the moderators among the recipients, one for everyone else.
-    const circleIds = await this.moderatedCircles(row);
+    const circleIds = await this.moderatedCircles(entry);
     const moderators = targets.filter((s) => this.moderates(s.userId, circleIds));
     const others = targets.filter((s) => !this.moderates(s.userId, circleIds));
     let sent = 0;
     for (const audience of [moderators, others]) {
       if (audience.length === 0) continue;
       const own = audience.includes(targets[0]) ? first : await this.render(operation, row, audience[0].viewer);
-      sent += this.send(row, audience, encode(own.result));
+      sent += this.send(cursor, audience, encode(own.result));
     }
     return sent;
   }
 
-  private send(row: ActivityRow, targets: Subscriber[], payload: Buffer): number {
+  private send(cursor: bigint, targets: Subscriber[], payload: Buffer): number {
     let sent = 0;
     for (const s of targets) {
-      if (s.closed || row.id <= s.lastSent) continue;
-      s.lastSent = row.id;
+      if (s.closed || cursor <= s.lastSent) continue;
+      s.lastSent = cursor;
       s.send(payload);
       sent++;
     }
@@ -398,7 +458,7 @@ export class SubscriptionHub {
   /** Executes the subscription document for one event, as `viewer`, with fresh loaders. */
   private async render(
     operation: SharedOperation,
-    row: ActivityRow,
+    row: Event,
     viewer: Viewer,
   ): Promise<{ result: ExecutionResult; audienceSensitive: boolean }> {
     this.executions++;
@@ -436,6 +496,7 @@ export class SubscriptionHub {
    * meanwhile. `lastSent` drops what both paths saw, so nothing arrives twice and nothing is skipped.
    */
   private async replay(s: Subscriber) {
+    if (s.scope.kind === 'notifications') return this.replayNotifications(s);
     try {
       for (;;) {
         const rows = await this.options.db
@@ -463,7 +524,7 @@ export class SubscriptionHub {
         await new Promise((resolve) => setImmediate(resolve));
       }
       while (s.pending && s.pending.length) {
-        const row = s.pending.shift()!;
+        const row = s.pending.shift() as ActivityRow;
         if (s.closed) return;
         // Before the duplicate check: a thread replay never reads membership rows, so its
         // cursor may already be past this one.
@@ -481,6 +542,41 @@ export class SubscriptionHub {
       s.pending = null;
     } catch (err) {
       this.options.logger.error('subscription replay failed', { err });
+      s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+    }
+  }
+
+  /** myNotifications' history after the subscriber's cursor, then what arrived meanwhile; as replay(). */
+  private async replayNotifications(s: Subscriber) {
+    try {
+      for (;;) {
+        const rows = await this.options.db
+          .select()
+          .from(notifications)
+          .where(and(this.notificationsWhere(s.userId), gt(notifications.activityId, s.lastSent)))
+          .orderBy(asc(notifications.activityId))
+          .limit(REPLAY_PAGE);
+        for (const row of rows) {
+          if (s.closed) return;
+          const payload = encode((await this.render(s.group.operation, row, s.viewer)).result);
+          if (s.closed) return;
+          s.lastSent = row.activityId;
+          s.send(payload);
+        }
+        if (rows.length < REPLAY_PAGE) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      while (s.pending && s.pending.length) {
+        const row = s.pending.shift() as NotificationRow;
+        if (s.closed) return;
+        if (row.activityId <= s.lastSent) continue;
+        const payload = encode((await this.render(s.group.operation, row, s.viewer)).result);
+        s.lastSent = row.activityId;
+        s.send(payload);
+      }
+      s.pending = null;
+    } catch (err) {
+      this.options.logger.error('notification replay failed', { err });
       s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
     }
   }

@@ -66,6 +66,19 @@ export function withSubscriptions(schema: GraphQLSchema): GraphQLSchema {
         "Live activity of every circle the viewer belongs to, including circles joined after subscribing: the coordinator's feed.",
         { after },
       ),
+      myNotifications: {
+        type: new GraphQLNonNull(schema.getType('Notification') as GraphQLOutputType),
+        description:
+          "The viewer's new notifications, resumable with `after` (a notification cursor) like the activity feeds: first every notification after it, then live ones, with no gap and no duplicate. A circle the viewer can no longer read stops being carried.",
+        args: {
+          after: {
+            type: GraphQLString,
+            description: 'Resume after this notification cursor (`Notification.cursor` or an edge cursor of `viewer.notifications`).',
+          },
+        },
+        resolve: (row: unknown) => row ?? servedOverWebSocket(),
+        subscribe: servedOverWebSocket,
+      },
     },
   });
   return new GraphQLSchema({ ...schema.toConfig(), subscription });
@@ -149,13 +162,16 @@ export async function prepareSubscription(
     const found = thread ? await loadStanding(db, thread.circleId, viewer.user.id) : null;
     if (!found || !canRead(found.circle, found.standing)) throw new NotFoundError('Thread', 'threadId');
     scope = { kind: 'thread', threadId, circleId: thread.circleId };
+  } else if (root.name.value === 'myNotifications') {
+    scope = { kind: 'notifications', userId: viewer.user.id };
   } else {
     scope = { kind: 'my' };
   }
 
   const resume = resumeVariables(prepared.document, operation);
   const shared = Object.fromEntries(Object.entries(variables).filter(([name]) => !resume.has(name)));
-  const scopeKey = prepared.viewerDependent
+  const scopeKey =
+    prepared.viewerDependent || scope.kind === 'notifications'
     ? `viewer:${viewer.user.id}`
     : scope.kind === 'circle'
       ? `circle:${scope.circleId}`

@@ -13,7 +13,8 @@ export type NodeTypeName =
   | 'Gathering'
   | 'AttendanceRecord'
   | 'FollowUp'
-  | 'ContentReport';
+  | 'ContentReport'
+  | 'Notification';
 
 const NODE_TYPES = new Set<string>([
   'Region',
@@ -29,6 +30,7 @@ const NODE_TYPES = new Set<string>([
   'AttendanceRecord',
   'FollowUp',
   'ContentReport',
+  'Notification',
 ]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -55,7 +55,7 @@ export function seedKit(hub: TestHub) {
     quickHash ??= hashPassword('quick-user-password-long-enough');
     const [row] = await hub.database.db
       .insert(users)
-      .values({ email, displayName: name, passwordHash: await quickHash })
+      .values({ email, displayName: name, handle: `user-${n}-${run}`, passwordHash: await quickHash })
       .returning({ id: users.id });
     const token = newToken();
     await hub.database.db.insert(sessions).values({ userId: row.id, tokenHash: hashToken(token) });

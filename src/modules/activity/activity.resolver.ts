@@ -73,6 +73,7 @@ export class ActivityResolver {
       role: a.memberRole,
       organisationId: a.memberOrganisationId,
       joinedAt: live?.joinedAt ?? a.occurredAt,
+      notificationLevel: live?.notificationLevel ?? 'MENTIONS_AND_REPLIES',
     };
   }
 }

@@ -7,6 +7,7 @@ import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { assertCan, circleFor, requireViewer } from '../../auth/guard.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
+import { mentionedHandles } from '../../shared/handles.js';
 import { fromGlobalId, optionalGlobalId, parseGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, type ChildListSpec } from '../../shared/lists.js';
@@ -119,7 +120,13 @@ export async function createThread(ctx: Context, input: CreateThreadInput): Prom
     await circleFor(tx, viewer, circleId, 'post');
     await tx.insert(threads).values({ id, circleId, authorId: viewer.user.id, title: input.title.trim(), body: input.body });
     if (input.sdgGoals?.length) await setGoals(tx, id, input.sdgGoals);
-    await appendActivity(tx, { circleId, kind: 'THREAD_CREATED', actorId: viewer.user.id, threadId: id });
+    await appendActivity(tx, {
+      circleId,
+      kind: 'THREAD_CREATED',
+      actorId: viewer.user.id,
+      threadId: id,
+      mentions: mentionedHandles(`${input.title}\n${input.body}`),
+    });
     return id;
   });
   // A retry gets the first result only while the viewer may still see it (not after removal).
@@ -157,7 +164,14 @@ export async function updateThread(ctx: Context, input: UpdateThreadInput): Prom
       .where(eq(threads.id, threadId))
       .returning();
     if (input.sdgGoals != null) await setGoals(tx, threadId, input.sdgGoals);
-    await appendActivity(tx, { circleId: thread.circleId, kind: 'THREAD_UPDATED', actorId: viewer.user.id, threadId });
+    await appendActivity(tx, {
+      circleId: thread.circleId,
+      kind: 'THREAD_UPDATED',
+      actorId: viewer.user.id,
+      threadId,
+      // Only what the author wrote mentions; a pin or a lock tells no one new.
+      mentions: editsContent ? mentionedHandles(`${updated.title}\n${updated.body}`) : undefined,
+    });
     return updated;
   });
 }
@@ -192,7 +206,14 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
       .update(threads)
       .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now })
       .where(eq(threads.id, threadId));
-    await appendActivity(tx, { circleId: thread.circleId, kind: 'POST_CREATED', actorId: viewer.user.id, threadId, postId: id });
+    await appendActivity(tx, {
+      circleId: thread.circleId,
+      kind: 'POST_CREATED',
+      actorId: viewer.user.id,
+      threadId,
+      postId: id,
+      mentions: mentionedHandles(input.body),
+    });
     return post;
   });
   if (typeof written !== 'string') {
@@ -229,7 +250,14 @@ export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<
     assertCan('editOwn', circle, standing, 'postId');
     assertNotHidden(post.hiddenAt, standing, 'post');
     const [updated] = await tx.update(posts).set({ body: input.body, editedAt: new Date() }).where(eq(posts.id, postId)).returning();
-    await appendActivity(tx, { circleId: circle.id, kind: 'POST_UPDATED', actorId: viewer.user.id, threadId: post.threadId, postId });
+    await appendActivity(tx, {
+      circleId: circle.id,
+      kind: 'POST_UPDATED',
+      actorId: viewer.user.id,
+      threadId: post.threadId,
+      postId,
+      mentions: mentionedHandles(input.body),
+    });
     return updated;
   });
 }

@@ -5,6 +5,7 @@ import { parseGlobalId, type NodeTypeName } from '../../shared/ids.js';
 import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
 import { seesHiddenIn, visibleReport } from '../moderation/moderation.service.js';
+import { ownNotification } from '../notifications/notification.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
 import { viewerSession } from '../users/user.service.js';
 import { readableGathering, visibleAttendanceRecord } from '../gatherings/gathering.service.js';
@@ -59,6 +60,8 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
       return ctx.viewer ? tag(await visibleAttendanceRecord(ctx, id)) : null;
     case 'FollowUp':
       return tag(await visibleFollowUp(ctx, id));
+    case 'Notification':
+      return tag(await ownNotification(ctx, id));
     case 'Resource': {
       if (!ctx.viewer) return null;
       const [row] = await ctx.db

@@ -18,9 +18,11 @@ import {
   Session,
   SignInInput,
   SignUpInput,
+  UpdateProfileInput,
+  UpdateProfilePayload,
   User,
 } from './user.type.js';
-import { changePassword, revokeSession, signIn, signOut, signUp, viewerSessions, type AuthResult } from './user.service.js';
+import { changePassword, revokeSession, signIn, signOut, signUp, updateProfile, viewerSessions, type AuthResult } from './user.service.js';
 
 /** The rest of the request acts as the user who just signed in, so the payload shows their own email. */
 function signedIn(ctx: Context, result: AuthResult): AuthResult {
@@ -66,6 +68,16 @@ export class UserResolver {
   })
   sessions(@Root() user: UserRow, @Ctx() ctx: Context) {
     return viewerSessions(ctx, user.id);
+  }
+
+  @Mutation(() => UpdateProfilePayload, {
+    description: "Changes the viewer's display name or handle. A malformed handle is BAD_USER_INPUT, one someone else holds CONFLICT.",
+  })
+  async updateProfile(
+    @Arg('input', () => UpdateProfileInput, { description: 'The fields to change.' }) input: UpdateProfileInput,
+    @Ctx() ctx: Context,
+  ) {
+    return { user: await updateProfile(ctx, input) };
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the token this request was made with; WebSockets opened with it close (4401).' })

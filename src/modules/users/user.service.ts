@@ -8,7 +8,8 @@ import { announceRevocation, labelFromUserAgent, liveSession, startSession, type
 import { requireViewer } from '../../auth/guard.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId } from '../../shared/ids.js';
-import type { ChangePasswordInput, RevokeSessionInput, SignInInput, SignUpInput } from './user.type.js';
+import { assertHandle, freeHandle } from '../../shared/handles.js';
+import type { ChangePasswordInput, RevokeSessionInput, SignInInput, SignUpInput, UpdateProfileInput } from './user.type.js';
 
 export type AuthResult = NewSession;
 
@@ -16,21 +17,57 @@ function sessionLabel(ctx: Context, given: string | null | undefined): string | 
   return given?.trim() || labelFromUserAgent(requestOf(ctx).client.userAgent);
 }
 
+/** Which unique constraint a 23505 error broke. */
+function violated(err: unknown): string | undefined {
+  for (let e: any = err, i = 0; e && i < 4; i++, e = e.cause) if (typeof e.constraint === 'string') return e.constraint;
+  return undefined;
+}
+
 export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResult> {
   const { security, client } = requestOf(ctx);
   await security.consumeSignUp(client.address);
   const passwordHash = await security.hasher.hash(input.password);
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      const [user] = await tx
-        .insert(users)
-        .values({ email: input.email.trim(), displayName: input.displayName.trim(), passwordHash })
-        .returning(userColumns);
-      return startSession(tx, user, sessionLabel(ctx, input.sessionLabel));
-    });
-  } catch (err) {
-    if (sqlState(err) === '23505') {
+  const displayName = input.displayName.trim();
+  // Two people of the same name signing up at once can pick the same free handle; the one who
+  // loses the race takes the next.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.db.transaction(async (tx) => {
+        const handle = await freeHandle(tx, displayName);
+        const [user] = await tx.insert(users).values({ email: input.email.trim(), displayName, handle, passwordHash }).returning(userColumns);
+        return startSession(tx, user, sessionLabel(ctx, input.sessionLabel));
+      });
+    } catch (err) {
+      if (sqlState(err) !== '23505') throw err;
+      if (violated(err) === HANDLE_CONSTRAINT && attempt < 5) continue;
+      if (violated(err) === HANDLE_CONSTRAINT) throw new ConflictError('handle: no free handle found; try again', 'handle');
       throw new ConflictError('email: an account with this email already exists', 'email');
+    }
+  }
+}
+
+const HANDLE_CONSTRAINT = 'users_handle_idx';
+
+/** Changes the viewer's display name or handle; a handle someone else holds is CONFLICT. */
+export async function updateProfile(ctx: Context, input: UpdateProfileInput): Promise<UserRow> {
+  const viewer = requireViewer(ctx);
+  const handle = input.handle != null ? input.handle.trim() : undefined;
+  if (handle !== undefined) assertHandle(handle);
+  const displayName = input.displayName != null ? input.displayName.trim() : undefined;
+  if (displayName === undefined && handle === undefined) return viewer.user;
+  try {
+    const [user] = await ctx.db
+      .update(users)
+      .set({ ...(displayName !== undefined && { displayName }), ...(handle !== undefined && { handle }) })
+      .where(eq(users.id, viewer.user.id))
+      .returning(userColumns);
+    // The rest of the request (the payload) shows the new profile.
+    viewer.user = user;
+    ctx.loaders.user.clear(user.id).prime(user.id, user);
+    return user;
+  } catch (err) {
+    if (sqlState(err) === '23505' && violated(err) === HANDLE_CONSTRAINT) {
+      throw new ConflictError('handle: this handle is already taken', 'handle');
     }
     throw err;
   }

@@ -7,6 +7,10 @@ import { ClientMutationId, NoNul } from '../../shared/validation.js';
 export class User extends Node {
   @Field(() => String, { description: 'Name shown to others.' })
   displayName!: string;
+  @Field(() => String, {
+    description: 'Unique, for @mentions: lower-case letters, digits and single dashes inside; 3 to 30 characters.',
+  })
+  handle!: string;
   @Field(() => DateTime, { description: 'When the account was created.' })
   createdAt!: Date;
 }
@@ -135,4 +139,25 @@ export class ChangePasswordPayload {
   user!: unknown;
   @Field(() => String, { nullable: true, description: 'The clientMutationId sent, if any.' })
   clientMutationId!: string | null;
+}
+
+@InputType('UpdateProfileInput', { description: "Changes to the viewer's own profile; omitted fields stay as they are." })
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true, description: 'Name shown to others, up to 120 characters.' })
+  @Matches(/\S/, { message: 'must not be blank' })
+  @NoNul()
+  @MaxLength(120)
+  displayName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new handle: lower-case letters, digits and single dashes inside, 3 to 30 characters; CONFLICT if someone holds it.',
+  })
+  handle?: string | null;
+}
+
+@ObjectType('UpdateProfilePayload', { simpleResolvers: true, description: 'The profile after the change.' })
+export class UpdateProfilePayload {
+  @Field(() => User, { description: 'The viewer, changed.' })
+  user!: unknown;
 }
