@@ -13,10 +13,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { Database } from './db/client.js';
-import { createContext, type Context } from './context.js';
+import { createContext, type AccessRecord, type Context } from './context.js';
 import { HubError } from './errors.js';
 import { formatError, isExpected, maskErrors } from './error-masking.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics, operationNameOf } from './metrics.js';
+import { migrationsApplied } from './db/migrate.js';
 import { buildSchema } from './schema.js';
 import { bearerToken } from './auth/tokens.js';
 import { authenticate } from './modules/users/user.service.js';
@@ -25,7 +27,7 @@ import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
 import { createNotifier } from './realtime/notifier.js';
-import { attachWebSocketServer, type WebSocketLimits } from './realtime/ws-server.js';
+import { attachWebSocketServer, REQUEST_ID, type WebSocketLimits } from './realtime/ws-server.js';
 
 export interface AppOptions {
   database: Database;
@@ -33,6 +35,8 @@ export interface AppOptions {
   port?: number;
   host?: string;
   webSocket?: Partial<WebSocketLimits>;
+  /** This instance's metrics; a fresh registry by default. */
+  metrics?: Metrics;
 }
 
 export interface App {
@@ -43,7 +47,20 @@ export interface App {
   httpServer: http.Server;
   feed: ActivityFeed;
   hub: SubscriptionHub;
+  metrics: Metrics;
+  /** Marks the instance not ready (GET /readyz answers 503) ahead of `stop`; it still serves. */
+  drain(): void;
   stop(): Promise<void>;
+}
+
+/** The outcome of a request that Apollo refused before running it, from its status. */
+function outcomeOfStatus(status: number): string {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'INTERNAL_SERVER_ERROR';
+  if (status >= 400) return 'BAD_REQUEST';
+  return 'ok';
 }
 
 
@@ -52,6 +69,12 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ contextValue, operationName, operation }) {
+          if (contextValue.access) {
+            contextValue.access.operation = operationName;
+            if (operation) contextValue.access.type = operation.operation;
+          }
+        },
         async didEncounterErrors({ errors, contextValue, request }) {
           for (const error of errors) {
             if (isExpected(error)) continue;
@@ -63,7 +86,12 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
             });
           }
         },
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ response, contextValue, request }) {
+          if (contextValue?.access) {
+            const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+            contextValue.access.operation ??= request.operationName;
+            contextValue.access.outcome = errors?.length ? String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
+          }
           if (response.body.kind !== 'single' || !contextValue?.requestId) return;
           response.http.headers.set('x-request-id', contextValue.requestId);
           for (const e of response.body.singleResult.errors ?? []) {
@@ -77,16 +105,75 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+/**
+ * One access line and the request metrics per HTTP request, written when the response is
+ * finished (or the client went away). Only chosen fields: never headers, query strings or
+ * bodies, which carry tokens, passwords and variables.
+ */
+function accessLog(logger: Logger, metrics: Metrics): express.RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    // Taken now: routers mounted on a path rewrite req.url (and so req.path) while they run.
+    const path = req.path;
+    const header = req.headers['x-request-id'];
+    const access: AccessRecord = { requestId: typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID() };
+    res.locals.access = access;
+    res.setHeader('x-request-id', access.requestId);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      const seconds = (performance.now() - started) / 1000;
+      const status = res.headersSent ? res.statusCode : 499;
+      const route = path.startsWith('/explorer/') ? '/explorer' : KNOWN_ROUTES.has(path) ? path : 'other';
+      metrics.httpRequests.inc({ route, status: String(status) });
+      const graphql = route === '/graphql' && req.method !== 'OPTIONS' && !res.locals.explorer;
+      if (graphql) {
+        access.outcome ??= outcomeOfStatus(status);
+        access.operation ??= requestedOperation(req);
+        metrics.operation({ transport: 'http', type: access.type ?? 'unknown', operation: access.operation, outcome: access.outcome, seconds });
+      }
+      const line = {
+        requestId: access.requestId,
+        method: req.method,
+        path,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        ip: req.ip,
+        userId: access.userId ?? null,
+        ...(graphql ? { operation: access.operation ?? null, operationType: access.type, outcome: access.outcome } : {}),
+      };
+      // Probes and scrapes come every few seconds: debug, so they do not drown the rest.
+      if (PROBES.has(path) && status < 400) logger.debug('http request', line);
+      else logger.info('http request', line);
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    next();
+  };
+}
 
-/** HTTP on one port: POST/GET /graphql and GET /healthz. Tests start it on port 0. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+const KNOWN_ROUTES = new Set([...PROBES, '/graphql']);
+
+/** The operation name a request asked for, for requests refused before Apollo parsed them. */
+function requestedOperation(req: express.Request): string | null {
+  const body = req.body as { query?: unknown; operationName?: unknown } | undefined;
+  return body?.query !== undefined ? operationNameOf(body.query, body.operationName) : operationNameOf(req.query.query, req.query.operationName);
+}
+
+/** HTTP on one port: POST/GET /graphql, GET /healthz, /readyz and /metrics. Tests start it on port 0. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { database } = options;
   const logger = options.logger ?? createLogger('info');
+  const metrics = options.metrics ?? new Metrics();
   const schema = await buildSchema();
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  let draining = false;
+  let migrated = false;
+  app.use(accessLog(logger, metrics));
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -127,16 +214,41 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
   });
 
+  // Liveness (/healthz) says "restart me if this fails"; readiness says "send me traffic": only
+  // once this build's migrations are applied, and no longer once draining for shutdown.
+  app.get('/readyz', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    try {
+      migrated ||= await migrationsApplied(database);
+      if (!migrated) {
+        res.status(503).json({ status: 'migrations pending' });
+        return;
+      }
+      await database.db.execute(sql`select 1`);
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.contentType);
+    res.send(await metrics.text());
+  });
+
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+      context: async ({ req, res }) => {
+        const access = res.locals.access as AccessRecord;
         try {
           const viewer = await authenticate(database.db, bearerToken(req.headers.authorization));
-          return createContext(database.db, viewer, requestId);
+          access.userId = viewer?.user.id ?? null;
+          return { ...createContext(database.db, viewer, access.requestId), access };
         } catch (err) {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -163,10 +275,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const db = database.db;
-  const feed: ActivityFeed = new ActivityFeed(db, createNotifier(database, logger), logger, (rows) => hub.onRows(rows));
-  const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors });
+  const feed: ActivityFeed = new ActivityFeed(db, createNotifier(database, logger, metrics), logger, (rows) => hub.onRows(rows), metrics);
+  const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors, metrics });
   await feed.start();
-  const ws = attachWebSocketServer({ httpServer, path: '/graphql', schema, db, hub, logger, limits: options.webSocket });
+  const ws = attachWebSocketServer({ httpServer, path: '/graphql', schema, db, hub, logger, metrics, limits: options.webSocket });
+  const raw = database.raw;
+  metrics.observe({
+    subscriptions: () => hub.subscriberCount,
+    listenerConnected: () => feed.listening,
+    pool: raw.kind === 'pg' ? () => ({ total: raw.pool.totalCount, idle: raw.pool.idleCount, waiting: raw.pool.waitingCount, max: raw.pool.options.max ?? 10 }) : undefined,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -182,7 +300,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     httpServer,
     feed,
     hub,
+    metrics,
+    drain() {
+      draining = true;
+    },
     async stop() {
+      draining = true;
       // Sockets first (clients resume by cursor elsewhere), then in-flight HTTP requests drain.
       await ws.close();
       logger.debug('websockets closed');

@@ -9,11 +9,23 @@ export interface Viewer {
   sessionId: string;
 }
 
+/** What the access line and the request metrics of one HTTP request say, filled in as it goes. */
+export interface AccessRecord {
+  requestId: string;
+  userId?: string | null;
+  operation?: string | null;
+  type?: string;
+  /** `ok` or the first error's code; set by Apollo's plugin when the request reached execution. */
+  outcome?: string;
+}
+
 export interface Context {
   requestId: string;
   db: Db;
   viewer: Viewer | null;
   loaders: Loaders;
+  /** HTTP requests only: what their access line will say. */
+  access?: AccessRecord;
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID()): Context {
@@ -30,5 +42,6 @@ export async function standingIn(ctx: Context, circleId: string): Promise<Standi
 /** Switches a request to another viewer (after signIn/signUp), with loaders for that viewer. */
 export function actAs(ctx: Context, viewer: Viewer): void {
   ctx.viewer = viewer;
+  if (ctx.access) ctx.access.userId = viewer.user.id;
   ctx.loaders = createLoaders(ctx.db, viewer.user.id);
 }

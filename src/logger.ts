@@ -1,5 +1,6 @@
+import { pino, stdSerializers, type DestinationStream, type Logger as Pino } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -8,13 +9,52 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-/** One JSON object per line on stderr, so logs can be shipped and grepped as they are. */
-export function createLogger(level: LogLevel = 'info'): Logger {
-  const write = (at: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg, ...fields };
-    if (fields?.err instanceof Error) entry.err = { message: fields.err.message, stack: fields.err.stack };
-    process.stderr.write(JSON.stringify(entry) + '\n');
+/**
+ * Secrets that must never reach a log line, whatever a call site passes: bearer tokens in
+ * headers, passwords and tokens in variables or connection params. A second line of defence:
+ * access lines are built from chosen fields and never carry these in the first place.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'password',
+  'token',
+  'authToken',
+  '*.authorization',
+  '*.password',
+  '*.token',
+  '*.authToken',
+  'headers.authorization',
+  'req.headers.authorization',
+  'variables.input.password',
+  'variables.password',
+  'connectionParams.authToken',
+];
+
+function wrap(p: Pino): Logger {
+  return {
+    debug: (msg, fields) => p.debug(fields ?? {}, msg),
+    info: (msg, fields) => p.info(fields ?? {}, msg),
+    warn: (msg, fields) => p.warn(fields ?? {}, msg),
+    error: (msg, fields) => p.error(fields ?? {}, msg),
   };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * pino, one JSON object per line (stderr unless `destination` is given), so logs can be shipped
+ * and grepped as they are. `err` fields keep their `cause` chain: drizzle wraps the driver's
+ * error, and the PostgreSQL code and detail are only on the cause.
+ */
+export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const p = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.errWithCause },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination ?? pino.destination({ fd: 2, sync: true }),
+  );
+  return wrap(p);
 }

@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 
 // Resolved from this file so it works from src/ (tsx) and dist/ (compiled) alike.
@@ -25,5 +27,22 @@ export async function migrate(database: Database): Promise<void> {
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();
+  }
+}
+
+/**
+ * Whether the newest migration this build ships is applied: what readiness waits for. The
+ * journal's `when` is what drizzle records as `created_at` of each applied migration.
+ */
+export async function migrationsApplied(database: Database): Promise<boolean> {
+  const journal = JSON.parse(await readFile(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    // Both drivers answer execute() with `{ rows }`.
+    const { rows } = (await database.db.execute(sql`select 1 from drizzle.__drizzle_migrations where created_at >= ${newest} limit 1`)) as unknown as { rows: unknown[] };
+    return rows.length > 0;
+  } catch {
+    // No migrations table yet: nothing applied.
+    return false;
   }
 }

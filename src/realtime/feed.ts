@@ -2,6 +2,7 @@ import { asc, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { activity, type ActivityRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { Notifier } from './notifier.js';
 import { MembershipView } from './memberships.js';
 
@@ -29,7 +30,12 @@ export class ActivityFeed {
     private readonly notifier: Notifier,
     private readonly logger: Logger,
     private readonly deliver: (rows: ActivityRow[]) => void,
+    private readonly metrics?: Metrics,
   ) {}
+
+  get listening(): boolean {
+    return this.notifier.connected;
+  }
 
   async start(): Promise<void> {
     // Cursor first, memberships second: membership changes in between are read again by the
@@ -68,6 +74,10 @@ export class ActivityFeed {
           const rows = await this.db.select().from(activity).where(gt(activity.id, this.cursor)).orderBy(asc(activity.id)).limit(BATCH);
           if (rows.length === 0) break;
           this.cursor = rows[rows.length - 1].id;
+          if (this.metrics) {
+            const now = Date.now();
+            for (const row of rows) this.metrics.notifierLag.observe(Math.max(0, now - row.occurredAt.getTime()) / 1000);
+          }
           this.deliver(rows);
           if (rows.length < BATCH) break;
         }

@@ -19,6 +19,7 @@ import { activity, type ActivityRow } from '../db/schema.js';
 import { createContext, type Viewer } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { ActivityFeed } from './feed.js';
 
 export type Scope = { kind: 'circle'; circleId: string } | { kind: 'thread'; threadId: string; circleId: string } | { kind: 'my' };
@@ -212,6 +213,7 @@ export interface HubOptions {
   logger: Logger;
   /** Turns an execution's errors into what clients may see (masking unexpected ones). */
   maskErrors: (errors: readonly GraphQLError[]) => GraphQLError[];
+  metrics?: Metrics;
 }
 
 /**
@@ -291,13 +293,14 @@ export class SubscriptionHub {
 
   /** Rows from the feed, in cursor order. */
   onRows(rows: ActivityRow[]): void {
+    const received = performance.now();
     for (const row of rows) {
       this.options.feed.memberships.apply(row);
-      this.dispatch(row);
+      this.dispatch(row, received);
     }
   }
 
-  private dispatch(row: ActivityRow) {
+  private dispatch(row: ActivityRow, received: number) {
     const left = row.kind === 'MEMBER_LEFT' ? row.memberUserId : null;
     const groups = new Set<Group>([...(this.byCircle.get(row.circleId) ?? []), ...this.mine]);
     if (row.threadId) for (const g of this.byThread.get(row.threadId) ?? []) groups.add(g);
@@ -327,22 +330,32 @@ export class SubscriptionHub {
       // Per group, events are handled one after another, so each subscriber gets them in order.
       group.chain = group.chain
         .then(async () => {
-          if (recipients.length) await this.deliver(group.operation, row, recipients);
+          if (recipients.length) {
+            const sent = await this.deliver(group.operation, row, recipients);
+            if (sent > 0 && this.options.metrics) {
+              this.options.metrics.fanoutLatency.observe((performance.now() - received) / 1000);
+              this.options.metrics.fanoutRecipients.inc(sent);
+            }
+          }
           for (const s of removed) s.fail(new ForbiddenError('You are no longer a member of this circle.'));
         })
         .catch((err) => this.options.logger.error('subscription delivery failed', { err }));
     }
   }
 
-  private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]) {
+  /** Returns how many subscribers the result was written to. */
+  private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]): Promise<number> {
     const targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
-    if (targets.length === 0) return;
+    if (targets.length === 0) return 0;
     const payload = encode(await this.render(operation, row, targets[0].viewer));
+    let sent = 0;
     for (const s of targets) {
       if (s.closed || row.id <= s.lastSent) continue;
       s.lastSent = row.id;
       s.send(payload);
+      sent++;
     }
+    return sent;
   }
 
   /** Executes the subscription document for one event, as `viewer`, with fresh loaders. */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { ACTIVITY_CHANNEL } from './activity-log.js';
 
 /**
@@ -12,6 +13,8 @@ import { ACTIVITY_CHANNEL } from './activity-log.js';
 export interface Notifier {
   start(signal: () => void): Promise<void>;
   stop(): Promise<void>;
+  /** Whether signals can arrive now (false while a lost listener reconnects). */
+  readonly connected: boolean;
 }
 
 /** One dedicated LISTEN connection per instance, re-established when it drops. */
@@ -20,11 +23,17 @@ export class PgNotifier implements Notifier {
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   private attempt = 0;
+  private lost = false;
 
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
+    private readonly metrics?: Metrics,
   ) {}
+
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
 
   async start(signal: () => void): Promise<void> {
     await this.connect(signal);
@@ -35,6 +44,7 @@ export class PgNotifier implements Notifier {
     const lost = (why: string) => {
       if (this.client !== client || this.stopped) return;
       this.client = undefined;
+      this.lost = true;
       client.removeAllListeners();
       client.end().catch(() => {});
       this.logger.warn('activity listener connection lost; reconnecting', { why });
@@ -56,6 +66,11 @@ export class PgNotifier implements Notifier {
     }
     this.client = client;
     this.attempt = 0;
+    if (this.lost) {
+      this.lost = false;
+      this.metrics?.notifierReconnects.inc();
+      this.logger.info('activity listener reconnected');
+    }
     // NOTIFY is not queued for a listener that is away: catch up on whatever committed meanwhile.
     signal();
   }
@@ -84,6 +99,10 @@ export class PgliteNotifier implements Notifier {
   private unlisten: (() => Promise<void>) | undefined;
   constructor(private readonly client: PGlite) {}
 
+  get connected(): boolean {
+    return this.unlisten !== undefined;
+  }
+
   async start(signal: () => void): Promise<void> {
     this.unlisten = await this.client.listen(ACTIVITY_CHANNEL, () => signal());
   }
@@ -93,6 +112,6 @@ export class PgliteNotifier implements Notifier {
   }
 }
 
-export function createNotifier(database: Database, logger: Logger): Notifier {
-  return database.raw.kind === 'pg' ? new PgNotifier(database.raw.url, logger) : new PgliteNotifier(database.raw.client);
+export function createNotifier(database: Database, logger: Logger, metrics?: Metrics): Notifier {
+  return database.raw.kind === 'pg' ? new PgNotifier(database.raw.url, logger, metrics) : new PgliteNotifier(database.raw.client);
 }

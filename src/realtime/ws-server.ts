@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { createContext, type Viewer } from '../context.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { operationNameOf, type Metrics } from '../metrics.js';
 import { authenticate } from '../modules/users/user.service.js';
 import type { Subscriber, SubscriptionHub } from './hub.js';
 import { DocumentCache, prepareSubscription } from './subscriptions.js';
@@ -45,6 +46,13 @@ interface Extra {
   authError: GraphQLError | null;
   /** Closes the socket if connection_init does not come in time; cleared once it came. */
   initWait: NodeJS.Timeout | undefined;
+  /** For the access line written when the socket closes. */
+  requestId: string;
+  openedAt: number;
+  subscriptions: number;
+  operations: number;
+  /** Queries and mutations in flight: start time, operation type and name, by message id. */
+  running: Map<string, { at: number; type: string; name: string | null | undefined }> | undefined;
 }
 
 const CLOSING_BRACE = 0x7d;
@@ -78,6 +86,9 @@ function nextFrame(prefix: string, prefixBytes: number, payload: Buffer): Buffer
   return frame;
 }
 
+/** A request id a client or proxy may pass in `x-request-id`; anything else gets a fresh one. */
+export const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
 function coded(err: unknown): GraphQLError {
   if (err instanceof HubError) return err;
   if (err instanceof GraphQLError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -104,10 +115,16 @@ export function attachWebSocketServer(opts: {
   db: Db;
   hub: SubscriptionHub;
   logger: Logger;
+  metrics?: Metrics;
   limits?: Partial<WebSocketLimits>;
 }) {
   const limits = { ...DEFAULT_WS_LIMITS, ...opts.limits };
-  const { schema, db, hub, logger } = opts;
+  const { schema, db, hub, logger, metrics } = opts;
+  /** Counts an operation refused or failed at subscribe time, by its first error's code. */
+  const refused = (type: string, payload: { query: unknown; operationName?: unknown }, errors: readonly GraphQLError[]) => {
+    metrics?.operation({ transport: 'ws', type, operation: operationNameOf(payload.query, payload.operationName), outcome: String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+    return errors;
+  };
   const documents = new DocumentCache(schema);
   // No compression: `nextFrame` relies on it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols, perMessageDeflate: false });
@@ -132,20 +149,24 @@ export function attachWebSocketServer(opts: {
     },
     async onSubscribe(ctx, id, payload) {
       const extra = ctx.extra;
-      if (extra.authError) return [extra.authError];
+      extra.operations++;
+      if (extra.authError) return refused('unknown', payload, [extra.authError]);
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-        return [
+        metrics?.rateLimitRefused('subscriptionsPerConnection');
+        return refused('subscription', payload, [
           new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, {
             extensions: { code: 'RATE_LIMITED' },
           }),
-        ];
+        ]);
       }
       const prepared = documents.get(payload.query);
-      if (prepared.errors.length) return prepared.errors.map((err) => documentError(err, prepared.document));
+      if (prepared.errors.length) return refused('unknown', payload, prepared.errors.map((err) => documentError(err, prepared.document)));
       const operation = getOperationAST(prepared.document, payload.operationName);
-      if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })];
+      if (!operation) return refused('unknown', payload, [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })]);
       const variables = payload.variables ?? {};
+      const name = operation.name?.value ?? payload.operationName;
       if (operation.operation !== 'subscription') {
+        (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name });
         // Queries and mutations over the socket run as they would over HTTP.
         return {
           schema,
@@ -167,8 +188,10 @@ export function attachWebSocketServer(opts: {
           if (writable(socket)) tcp.write(nextFrame(prefix, prefixBytes, payload));
         });
       } catch (err) {
-        return [coded(err)];
+        return refused('subscription', payload, [coded(err)]);
       }
+      extra.subscriptions++;
+      metrics?.operation({ transport: 'ws', type: 'subscription', operation: name, outcome: 'ok' });
       // The hub executes with contexts of its own. graphql-ws keeps these arguments for the
       // subscription's life, so they carry the subscriber (kept anyway), not the spec.
       return { schema, document: prepared.document, operationName: payload.operationName, variableValues: variables, contextValue: subscriber };
@@ -176,11 +199,17 @@ export function attachWebSocketServer(opts: {
     subscribe(args) {
       return args.contextValue as Subscriber;
     },
-    onNext(_ctx, _id, payload, args, result) {
+    onNext(ctx, id, payload, args, result) {
+      const started = ctx.extra.running?.get(id);
+      if (started) {
+        ctx.extra.running!.delete(id);
+        const outcome = result.errors?.length ? String(result.errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
+        metrics?.operation({ transport: 'ws', type: started.type, operation: started.name, outcome, seconds: (performance.now() - started.at) / 1000 });
+      }
       // Subscription events come masked from the hub. Queries and mutations over the socket are
       // masked and logged here as Apollo does over HTTP: raw errors would show SQL and parameters.
       if (!result.errors?.length || getOperationAST(args.document, args.operationName)?.operation === 'subscription') return;
-      const requestId = randomUUID();
+      const requestId = ctx.extra.requestId;
       const errors = result.errors.map((err) => {
         const formatted = formatError(err.toJSON(), err);
         if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
@@ -251,6 +280,8 @@ export function attachWebSocketServer(opts: {
 
   wss.on('connection', (socket, request: http.IncomingMessage) => {
     alive.add(socket);
+    metrics?.socketsOpened.inc();
+    const header = request.headers['x-request-id'];
     socket.on('pong', onPong);
     // `on`, not `once`, for error and close: a `once` costs a wrapper per socket, and ws emits
     // each of them once at most.
@@ -261,10 +292,27 @@ export function attachWebSocketServer(opts: {
       viewer: null,
       authError: null,
       initWait: setTimeout(onInitWait, limits.connectionInitWaitMs, socket),
+      requestId: typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID(),
+      openedAt: performance.now(),
+      subscriptions: 0,
+      operations: 0,
+      running: undefined,
     };
     const closed = server.opened(new ProtocolSocket(socket), extra);
     socket.on('close', (code, reason) => {
       clearTimeout(extra.initWait);
+      metrics?.socketsClosed.inc({ code: String(code) });
+      // The access line of a WebSocket connection, written when it ends.
+      logger.info('websocket closed', {
+        requestId: extra.requestId,
+        ip: request.socket.remoteAddress,
+        userId: extra.viewer?.user.id ?? null,
+        code,
+        reason: String(reason) || undefined,
+        durationMs: Math.round(performance.now() - extra.openedAt),
+        operations: extra.operations,
+        subscriptions: extra.subscriptions,
+      });
       void closed(code, String(reason));
     });
   });
@@ -278,6 +326,8 @@ export function attachWebSocketServer(opts: {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   opts.httpServer.on('upgrade', onUpgrade);
+
+  metrics?.observe({ sockets: () => wss.clients.size });
 
   return {
     wss,
