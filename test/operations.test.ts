@@ -129,7 +129,7 @@ describe('access log', () => {
     } finally {
       await slow.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe('logger', () => {
@@ -277,7 +277,7 @@ describe('probes', () => {
     } finally {
       await other.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe.runIf(process.env.TEST_DATABASE === 'postgres')('metrics on PostgreSQL', () => {
