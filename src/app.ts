@@ -21,6 +21,7 @@ import { buildSchema } from './schema.js';
 import { bearerToken } from './auth/tokens.js';
 import { authenticate } from './modules/users/user.service.js';
 import { queryLimitsRule } from './shared/limits.js';
+import { downloadRoutes } from './modules/reports/download.routes.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
@@ -126,6 +127,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       res.status(503).json({ status: 'unavailable', database: database.driver });
     }
   });
+
+  app.use(downloadRoutes(database.db, logger));
 
   app.use(
     '/graphql',

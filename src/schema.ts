@@ -15,6 +15,7 @@ import { ResourceResolver } from './modules/resources/resource.resolver.js';
 import { UserResolver } from './modules/users/user.resolver.js';
 import { AttendanceRecordResolver, CircleGatheringsResolver, GatheringResolver } from './modules/gatherings/gathering.resolver.js';
 import { FollowUpResolver } from './modules/gatherings/follow-up.resolver.js';
+import { ProgramReportResolver, ProgramReportRowResolver } from './modules/reports/report.resolver.js';
 import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
@@ -33,6 +34,8 @@ export const resolvers = [
   AttendanceRecordResolver,
   CircleGatheringsResolver,
   FollowUpResolver,
+  ProgramReportResolver,
+  ProgramReportRowResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no
