@@ -26,6 +26,7 @@ import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
 import { policyWith, type PolicyOverrides } from './auth/policy.js';
 import { Security } from './auth/security.js';
 import { queryLimitsRule } from './shared/limits.js';
+import { downloadRoutes } from './modules/reports/download.routes.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
@@ -274,6 +275,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     res.setHeader('content-type', metrics.contentType);
     res.send(await metrics.text());
   });
+  app.use(downloadRoutes(database.db, logger, policy.session));
 
   app.use(
     '/graphql',

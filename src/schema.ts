@@ -21,6 +21,7 @@ import {
   NotificationResolver,
   UserNotificationsResolver,
 } from './modules/notifications/notification.resolver.js';
+import { ProgramReportResolver, ProgramReportRowResolver } from './modules/reports/report.resolver.js';
 import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
@@ -45,6 +46,8 @@ export const resolvers = [
   NotificationResolver,
   UserNotificationsResolver,
   CircleNotificationsResolver,
+  ProgramReportResolver,
+  ProgramReportRowResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { attendanceRecords, regions } from '../src/db/schema.js';
-import { parseGlobalId, toGlobalId } from '../src/shared/ids.js';
+import { attendanceRecords } from '../src/db/schema.js';
+import { parseGlobalId } from '../src/shared/ids.js';
+import { addRegion as addRegionTo, regionGid, type Level } from './support/regions.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { codeOf, ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
 import { collect, until, wsClient } from './support/ws.js';
@@ -21,13 +22,9 @@ let outsider: Actor;
 let org: Ref;
 let circle: Ref;
 const region = { ntb: '', lombokBarat: '', senggigi: '', batulayar: '', jabar: '', majalengka: '', papua: '' };
-const gid = (id: string) => toGlobalId('Region', id);
+const gid = regionGid;
 
-async function addRegion(level: 'PROVINCE' | 'DISTRICT' | 'SUBDISTRICT' | 'VILLAGE', name: string, parentId: string | null, code: string | null) {
-  const id = randomUUID();
-  await hub.database.db.insert(regions).values({ id, level, name, parentId, code: code ? `${code}-${id.slice(0, 6)}` : null });
-  return id;
-}
+const addRegion = (level: Level, name: string, parentId: string | null, code: string | null) => addRegionTo(hub, level, name, parentId, code);
 
 beforeAll(async () => {
   hub = await startHub();
