@@ -125,7 +125,7 @@ export interface NotificationRecord {
   runs: HttpRun[];
   best: HttpRun;
   sqlStatements: number;
-  /** Notification rows written per request, measured over the runs. */
+  /** Notification rows one request wrote (measured on a request of its own). */
   notificationsPerRequest: number;
 }
 
