@@ -52,6 +52,8 @@ export const BENCH = {
   pageThread: 1,
   /** A PUBLIC circle every user may read: the subscribers' circle. */
   fanoutCircle: 0,
+  /** The notification benchmark's circle: 500 members at level ALL (bench/notifications.ts). */
+  notifyCircle: 2,
 } as const;
 
 /** Threads j = 0..count-1 of a circle, as thread numbers t. */

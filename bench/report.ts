@@ -114,6 +114,19 @@ export interface RunRecord {
   weakLink?: WeakLinkRecord[];
   /** `npm start` on PGlite: start time and circleFeed (absent in older runs). */
   defaultPath?: DefaultPathRecord;
+  /** What notifications add to writes (absent in runs recorded before it existed). */
+  notifications?: NotificationRecord[];
+}
+
+/** One write measured on the hub alone, for the cost of the notifications it writes. */
+export interface NotificationRecord {
+  name: string;
+  description: string;
+  runs: HttpRun[];
+  best: HttpRun;
+  sqlStatements: number;
+  /** Notification rows one request wrote (measured on a request of its own). */
+  notificationsPerRequest: number;
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -323,6 +336,30 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
         '',
       );
     }
+  }
+
+  if (run.notifications?.length) {
+    const plain = run.notifications[0].best.rps;
+    lines.push('## Writes that notify: the hub alone', '');
+    lines.push(
+      table(
+        ['write', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/request', 'PostgreSQL CPU ms/request', 'beside plain createPost', 'notifications per request', 'SQL statements'],
+        run.notifications.map((n) => [
+          n.name,
+          fmt(n.best.rps),
+          n.best.p50Ms,
+          n.best.p99Ms,
+          r2(n.best.cpu.serverMsPerRequest),
+          r2(n.best.cpu.postgresMsPerRequest),
+          `${r2(n.best.rps / plain)}x`,
+          r2(n.notificationsPerRequest),
+          n.sqlStatements,
+        ]),
+      ),
+      '',
+      run.notifications.map((n) => `- **${n.name}**: ${n.description}.`).join('\n'),
+      '',
+    );
   }
 
   lines.push('## Fan-out: the hub beside a bare `ws` server', '');

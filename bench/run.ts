@@ -3,7 +3,9 @@
  *
  * Creates its own PostgreSQL database, loads a generated data set, then measures
  *   1. HTTP: circleFeed, threadPage and createPost on the hub beside PostGraphile 5;
- *   2. fan-out: one createPost delivered to N circleActivity subscribers, beside a bare `ws`
+ *   2. writes that notify: createPost and createThread into a circle of 500 members at
+ *      notification level ALL, beside plain createPost, on the hub alone (--only notifications);
+ *   3. fan-out: one createPost delivered to N circleActivity subscribers, beside a bare `ws`
  *      server broadcasting the same frame (the floor), and the hub's memory per idle subscriber;
  * writes bench/results.json and BENCHMARKS.md, and drops the database (also on failure).
  * Method and flags: BENCHMARKS.md, written from bench/report.ts.
@@ -41,6 +43,7 @@ import { autocannon, BENCH_DIR, ensurePeers, PEERS, PEERS_DIR, REPO_ROOT, WORK_D
 import { summariseProfile } from './profile.js';
 import { measureWeakLinks, type WeakLinkRecord } from './weak-link-measure.js';
 import { measureDefaultPath, type DefaultPathRecord } from './default-path.js';
+import { notificationCases, prepareNotifyCircle } from './notifications.js';
 import {
   goals,
   resultsJson,
@@ -51,6 +54,7 @@ import {
   type HttpRun,
   type Machine,
   type MemorySample,
+  type NotificationRecord,
   type RunRecord,
 } from './report.js';
 
@@ -85,8 +89,10 @@ const settings = {
   fanoutWarmupRounds: 2,
   poolSize: 10,
 };
-const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | undefined;
-if (only && !['http', 'fanout', 'weaklink', 'startup'].includes(only)) throw new Error('--only takes http, fanout, weaklink or startup');
+const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | 'notifications' | undefined;
+if (only && !['http', 'fanout', 'weaklink', 'startup', 'notifications'].includes(only)) {
+  throw new Error('--only takes http, fanout, weaklink, startup or notifications');
+}
 
 /** The README's demo circle and coordinator, for the default-path row. */
 const DEMO_CIRCLE = 'lbb-lombok-tengah';
@@ -333,6 +339,46 @@ const describeRun = (r: HttpRun) =>
   `${r.rps.toFixed(1)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; CPU per request: server ${r.cpu.serverMsPerRequest.toFixed(2)} ms, ` +
   `PostgreSQL ${r.cpu.postgresMsPerRequest.toFixed(2)} ms; other work ${Math.round(r.cpu.otherShare * 100)} % of the cores`;
 
+/**
+ * One autocannon run against one server: `fixed` sends the same body every time (reads), else
+ * each request takes the next variables (writes spread over several targets). Fails on any error.
+ */
+async function loadRun(
+  what: string,
+  url: string,
+  headers: Record<string, string>,
+  request: SideRequest,
+  pid: number,
+  database: string,
+  seconds: number,
+  next: () => number,
+  fixed: boolean,
+): Promise<HttpRun> {
+  const cpuBefore = sampleCpu(pid, database);
+  const fixedBody = fixed ? JSON.stringify({ query: request.query, variables: request.variables(0) }) : undefined;
+  const result = await autocannon({
+    url,
+    connections: settings.connections,
+    duration: seconds,
+    method: 'POST',
+    headers,
+    ...(fixedBody
+      ? { body: fixedBody }
+      : {
+          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: request.query, variables: request.variables(next()) }) }) }],
+        }),
+    verifyBody: (body) => !body.includes('"errors"'),
+  });
+  const cpu = cpuUse(cpuBefore, sampleCpu(pid, database), result.requests.total, os.cpus().length);
+  // Requests autocannon gave up on at the end may still be running: let them finish before the next run.
+  await sleep(1_000);
+  const run = toRun(result, cpu);
+  if (run.errors || run.non2xx || run.mismatches || run.timeouts) {
+    throw new Error(`${what}: ${run.errors} errors, ${run.non2xx} non-2xx, ${run.mismatches} responses with GraphQL errors, ${run.timeouts} timeouts`);
+  }
+  return run;
+}
+
 async function measureHttp(op: Operation, hub: Child, postgraphile: Child, token: string, database: string): Promise<HttpRecord> {
   const pgUrl: string = postgraphile.info.url;
   const hubHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -345,39 +391,10 @@ async function measureHttp(op: Operation, hub: Child, postgraphile: Child, token
   const pgCheck = await checkedRequest(`PostGraphile ${op.name}`, pgUrl, op.postgraphile, counter++, pgHeaders);
   log(`${op.name}: both sides answer correctly (hub ${hubCheck.text.length} B in ${statements.length} SQL statements, PostGraphile ${pgCheck.text.length} B)`);
 
-  const load = async (side: 'hub' | 'postgraphile', seconds: number): Promise<HttpRun> => {
-    const request = side === 'hub' ? op.hub : op.postgraphile;
-    const server = side === 'hub' ? hub : postgraphile;
-    const cpuBefore = sampleCpu(server.proc.pid!, database);
-    const fixedBody = op.name === 'createPost' ? undefined : JSON.stringify({ query: request.query, variables: request.variables(0) });
-    const result = await autocannon({
-      url: side === 'hub' ? hub.info.url : pgUrl,
-      connections: settings.connections,
-      duration: seconds,
-      method: 'POST',
-      headers: side === 'hub' ? hubHeaders : pgHeaders,
-      ...(fixedBody
-        ? { body: fixedBody }
-        : {
-            requests: [
-              {
-                setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: request.query, variables: request.variables(counter++) }) }),
-              },
-            ],
-          }),
-      verifyBody: (body) => !body.includes('"errors"'),
-    });
-    const cpu = cpuUse(cpuBefore, sampleCpu(server.proc.pid!, database), result.requests.total, os.cpus().length);
-    // Requests autocannon gave up on at the end may still be running: let them finish before the next run.
-    await sleep(1_000);
-    const run = toRun(result, cpu);
-    if (run.errors || run.non2xx || run.mismatches || run.timeouts) {
-      throw new Error(
-        `${side} ${op.name}: ${run.errors} errors, ${run.non2xx} non-2xx, ${run.mismatches} responses with GraphQL errors, ${run.timeouts} timeouts`,
-      );
-    }
-    return run;
-  };
+  const load = (side: 'hub' | 'postgraphile', seconds: number): Promise<HttpRun> =>
+    side === 'hub'
+      ? loadRun(`hub ${op.name}`, hub.info.url, hubHeaders, op.hub, hub.proc.pid!, database, seconds, () => counter++, op.name !== 'createPost')
+      : loadRun(`PostGraphile ${op.name}`, pgUrl, pgHeaders, op.postgraphile, postgraphile.proc.pid!, database, seconds, () => counter++, op.name !== 'createPost');
 
   await load('hub', settings.warmupSeconds);
   await load('postgraphile', settings.warmupSeconds);
@@ -417,6 +434,52 @@ async function measureHttp(op: Operation, hub: Child, postgraphile: Child, token
     log(`${op.name}: profile written to ${path.relative(REPO_ROOT, file)}`);
   }
   return record;
+}
+
+// ------------------------------------------------------------------ writes that notify
+
+/**
+ * createPost and createThread into a circle of 500 members at level ALL beside plain createPost,
+ * on the hub alone: runs of the same length as the HTTP runs, best of `runsPerSide`.
+ */
+async function measureNotifications(
+  hub: Child,
+  token: string,
+  databaseUrl: string,
+  size: DatasetSize,
+  plainThreads: string[],
+): Promise<NotificationRecord[]> {
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await prepareNotifyCircle(client, size);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const count = async () => Number((await client.query('select count(*) from notifications')).rows[0].count);
+    const records: NotificationRecord[] = [];
+    let counter = 0;
+    for (const c of notificationCases(size, plainThreads)) {
+      const traceId = `notify-${records.length}-${Date.now()}`;
+      // Notifications per request from one request alone: a timed run ends with requests in flight.
+      const countBefore = await count();
+      await checkedRequest(c.name, hub.info.url, c.request, counter++, { ...headers, 'x-bench-trace': traceId });
+      const perRequest = (await count()) - countBefore;
+      const statements = await hub.call<string[]>('statements', { id: traceId });
+      await loadRun(c.name, hub.info.url, headers, c.request, hub.proc.pid!, database, settings.warmupSeconds, () => counter++, false);
+      const runs: HttpRun[] = [];
+      for (let i = 0; i < settings.runsPerSide; i++) {
+        const run = await loadRun(c.name, hub.info.url, headers, c.request, hub.proc.pid!, database, settings.durationSeconds, () => counter++, false);
+        runs.push(run);
+        log(`${c.name} run ${i + 1}: ${describeRun(run)}`);
+      }
+      const best = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+      records.push({ name: c.name, description: c.description, runs, best, sqlStatements: statements.length, notificationsPerRequest: perRequest });
+      log(`${c.name}: best ${best.rps.toFixed(1)} req/s, ${perRequest} notifications per request, ${statements.length} SQL statements`);
+    }
+    return records;
+  } finally {
+    await client.end();
+  }
 }
 
 // ------------------------------------------------------------------ fan-out
@@ -669,6 +732,12 @@ async function main(): Promise<void> {
       })),
     );
   }
+
+  const notifications: NotificationRecord[] = [];
+  if (!only || only === 'notifications') {
+    const plainThreads = circleThreads(size, BENCH.feedCircle, 50).map((t) => toGlobalId('Thread', threadId(t)));
+    notifications.push(...(await measureNotifications(hub, token, databaseUrl, size, plainThreads)));
+  }
   await hub.stop();
 
   const fanout: FanoutRecord[] = [];
@@ -707,6 +776,7 @@ async function main(): Promise<void> {
     fanout,
     weakLink,
     defaultPath,
+    notifications,
   };
   const partial = Boolean(only);
   writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : quick ? 'last-run.quick.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');

@@ -127,6 +127,9 @@ describe('the migration that introduced handles', () => {
     let handles: { display_name: string; handle: string }[] = [];
     await hub.database.db
       .transaction(async (tx) => {
+        // As in the migration, the unique index comes after the backfill: rows pass through
+        // duplicates (a numbered handle before the suffix pass) within the statements.
+        await tx.execute(sql`drop index users_handle_idx`);
         await tx.execute(sql`alter table users alter column handle drop not null`);
         await tx.execute(sql`update users set handle = null`);
         for (const [i, name] of names.entries()) {
