@@ -7,6 +7,8 @@
  *      notification level ALL, beside plain createPost, on the hub alone (--only notifications);
  *   3. fan-out: one createPost delivered to N circleActivity subscribers, beside a bare `ws`
  *      server broadcasting the same frame (the floor), and the hub's memory per idle subscriber;
+ *   3. search: a two-word full-text search (bench/search.ts; `--only search` alone), with the
+ *      EXPLAIN ANALYZE of its statement;
  * writes bench/results.json and BENCHMARKS.md, and drops the database (also on failure).
  * Method and flags: BENCHMARKS.md, written from bench/report.ts.
  */
@@ -38,6 +40,7 @@ import {
 } from './dataset.js';
 import { cpuUse, sampleCpu } from './cpu.js';
 import { Child, now } from './ipc.js';
+import { measureSearch, type SearchRecord } from './search.js';
 import { FANOUT_SUBSCRIPTION, operations, type Operation, type SideRequest } from './operations.js';
 import { autocannon, BENCH_DIR, ensurePeers, PEERS, PEERS_DIR, REPO_ROOT, WORK_DIR, type AutocannonResult } from './peers.js';
 import { summariseProfile } from './profile.js';
@@ -89,9 +92,9 @@ const settings = {
   fanoutWarmupRounds: 2,
   poolSize: 10,
 };
-const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | 'notifications' | undefined;
-if (only && !['http', 'fanout', 'weaklink', 'startup', 'notifications'].includes(only)) {
-  throw new Error('--only takes http, fanout, weaklink, startup or notifications');
+const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | 'search' | 'notifications' | undefined;
+if (only && !['http', 'fanout', 'weaklink', 'startup', 'search', 'notifications'].includes(only)) {
+  throw new Error('--only takes http, fanout, weaklink, startup, search or notifications');
 }
 
 /** The README's demo circle and coordinator, for the default-path row. */
@@ -732,6 +735,19 @@ async function main(): Promise<void> {
       })),
     );
   }
+  let search: SearchRecord | undefined;
+  if (!only || only === 'search') {
+    search = await measureSearch({
+      url: hub.info.url,
+      token,
+      databaseUrl,
+      viewerUuid: userId(BENCH.viewerUser),
+      connections: settings.connections,
+      warmupSeconds: settings.warmupSeconds,
+      durationSeconds: settings.durationSeconds,
+      log,
+    });
+  }
 
   const notifications: NotificationRecord[] = [];
   if (!only || only === 'notifications') {
@@ -777,6 +793,7 @@ async function main(): Promise<void> {
     weakLink,
     defaultPath,
     notifications,
+    search,
   };
   const partial = Boolean(only);
   writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : quick ? 'last-run.quick.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');
