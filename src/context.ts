@@ -26,10 +26,15 @@ export interface Context {
   loaders: Loaders;
   /** HTTP requests only: what their access line will say. */
   access?: AccessRecord;
+  /**
+   * Set when an answer depended on whether the viewer moderates (hidden content, reports): the
+   * subscription hub then renders an event separately for moderators and for everyone else.
+   */
+  audienceSensitive: boolean;
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID()): Context {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null) };
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), audienceSensitive: false };
 }
 
 /** The viewer's standing in a circle, from per-request loaders (batched across a query). */

@@ -8,11 +8,13 @@ import {
   circleMembers,
   circleSdgGoals,
   circles,
+  contentReports,
   organisationMembers,
   organisations,
   posts,
   reactions,
   regions,
+  resourceCircles,
   resourceSdgGoals,
   resources,
   threadSdgGoals,
@@ -21,6 +23,7 @@ import {
   type ActivityRow,
   type CircleMemberRow,
   type CircleRow,
+  type ContentReportRow,
   type OrganisationRow,
   type PostRow,
   type RegionRow,
@@ -163,6 +166,7 @@ export function createLoaders(db: Db, viewerId: string | null) {
     post: byId<PostRow>(db, posts),
     resource: byId<ResourceRow>(db, resources),
     region: byId<RegionRow>(db, regions),
+    report: byId<ContentReportRow>(db, contentReports),
     activity: new DataLoader<string, ActivityRow | null>(async (ids) => {
       const rows = await db
         .select()
@@ -199,6 +203,18 @@ export function createLoaders(db: Db, viewerId: string | null) {
         );
       const map = new Map(rows.map((r) => [`${r.circleId}:${r.userId}`, r]));
       return keys.map((k) => map.get(k) ?? null);
+    }),
+
+    /** Whether the viewer moderates a circle the resource was shared with (sees it when hidden). */
+    moderatesResource: new DataLoader<string, boolean>(async (resourceIds) => {
+      if (!viewerId) return resourceIds.map(() => false);
+      const rows = await db
+        .selectDistinct({ resourceId: resourceCircles.resourceId })
+        .from(resourceCircles)
+        .innerJoin(circleMembers, and(eq(circleMembers.circleId, resourceCircles.circleId), eq(circleMembers.userId, viewerId)))
+        .where(and(sql`${resourceCircles.resourceId} = any${uuidList(resourceIds)}`, inArray(circleMembers.role, ['FACILITATOR', 'COORDINATOR'])));
+      const found = new Set(rows.map((r) => r.resourceId));
+      return resourceIds.map((id) => found.has(id));
     }),
 
     viewerOrgRole: new DataLoader<string, 'ADMIN' | 'MEMBER' | null>(async (orgIds) => {

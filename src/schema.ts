@@ -8,6 +8,7 @@ import { validateArgument } from './shared/validation.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import { CircleMembershipResolver, CircleResolver } from './modules/circles/circle.resolver.js';
 import { PostResolver, ThreadResolver } from './modules/discussions/discussion.resolver.js';
+import { CircleModerationResolver, ContentReportResolver } from './modules/moderation/moderation.resolver.js';
 import { NodeResolver } from './modules/node/node.resolver.js';
 import { OrganisationMembershipResolver, OrganisationResolver } from './modules/organisations/organisation.resolver.js';
 import { RegionResolver } from './modules/regions/region.resolver.js';
@@ -27,6 +28,8 @@ export const resolvers = [
   PostResolver,
   ResourceResolver,
   ActivityResolver,
+  ContentReportResolver,
+  CircleModerationResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no

@@ -108,6 +108,23 @@ const MATRIX: MatrixRow[] = [
     },
   },
   {
+    // Members only: outsiders to a PUBLIC circle could otherwise hide its posts with three accounts.
+    words: 'report a thread, post or resource in',
+    action: 'report',
+    active: {
+      PUBLIC: [no, no, yes, yes, yes, no],
+      MEMBERS_ONLY: [no, no, yes, yes, yes, no],
+    },
+  },
+  {
+    words: 'work the report queue of, and hide or restore content in,',
+    action: 'moderateContent',
+    active: {
+      PUBLIC: [no, no, no, yes, yes, no],
+      MEMBERS_ONLY: [no, no, no, yes, yes, no],
+    },
+  },
+  {
     words: 'add and remove members and change roles in',
     action: 'manageMembers',
     active: {
@@ -133,8 +150,11 @@ const MATRIX: MatrixRow[] = [
   },
 ];
 
-/** Actions an ARCHIVED circle still allows: it is read-only, and nobody is held in it. */
-const STILL_ALLOWED_WHEN_ARCHIVED: ReadonlySet<CircleAction> = new Set(['read', 'leave']);
+/**
+ * Actions an ARCHIVED circle still allows: it is read-only, nobody is held in it, and harmful
+ * content in it can still be reported and hidden.
+ */
+const STILL_ALLOWED_WHEN_ARCHIVED: ReadonlySet<CircleAction> = new Set(['read', 'leave', 'report', 'moderateContent']);
 
 interface Case {
   name: string;
@@ -185,6 +205,8 @@ describe('the circle permission matrix', () => {
       'shareResource',
       'editOwn',
       'moderate',
+      'report',
+      'moderateContent',
       'manageMembers',
       'addOrganisation',
       'leave',

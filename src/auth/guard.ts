@@ -74,6 +74,8 @@ const ACTION_WORDS: Record<CircleAction, string> = {
   shareResource: 'share resources with this circle',
   editOwn: 'change this',
   moderate: 'moderate this circle (facilitators and coordinators only)',
+  report: 'report content in this circle (members only)',
+  moderateContent: 'moderate content in this circle (facilitators and coordinators only)',
   manageMembers: 'manage members of this circle (coordinators only)',
   addOrganisation: 'add organisations to this circle (coordinators only)',
   leave: 'leave this circle',
@@ -86,7 +88,7 @@ const ACTION_WORDS: Record<CircleAction, string> = {
 export function assertCan(action: CircleAction, circle: CircleRow, standing: Standing, field = 'circleId'): void {
   if (!canRead(circle, standing)) throw new NotFoundError('Circle', field);
   if (can(action, circle, standing)) return;
-  if (circle.status === 'ARCHIVED' && action !== 'leave') {
+  if (circle.status === 'ARCHIVED' && action !== 'leave' && action !== 'report' && action !== 'moderateContent') {
     throw new ForbiddenError(`This circle is archived and read-only; you may not ${ACTION_WORDS[action]}.`);
   }
   throw new ForbiddenError(`You may not ${ACTION_WORDS[action]}.`);

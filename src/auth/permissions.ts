@@ -28,11 +28,18 @@ export type CircleAction =
   | 'shareResource'
   | 'editOwn'
   | 'moderate'
+  | 'report'
+  | 'moderateContent'
   | 'manageMembers'
   | 'addOrganisation'
   | 'leave';
 
 const MODERATORS: ReadonlySet<CircleRole> = new Set(['FACILITATOR', 'COORDINATOR']);
+
+/** Facilitators and coordinators: they work the report queue and see hidden content. */
+export function isModerator(s: Pick<Standing, 'role'>): boolean {
+  return s.role !== null && MODERATORS.has(s.role);
+}
 
 export function canRead(circle: CircleFacts, s: Standing): boolean {
   if (!s.signedIn) return false;
@@ -44,6 +51,11 @@ export function can(action: CircleAction, circle: CircleFacts, s: Standing): boo
   // Leaving is the one change a member may make to an archived circle: nobody is held in one.
   if (action === 'read') return true;
   if (action === 'leave') return s.role !== null;
+  // Harmful content is dealt with in archived circles too: read-only is no shelter for it.
+  // Reports come from members only, so three accounts made for the purpose cannot hide what a
+  // PUBLIC circle says.
+  if (action === 'report') return s.role !== null;
+  if (action === 'moderateContent') return isModerator(s);
   if (circle.status === 'ARCHIVED') return false;
   switch (action) {
     case 'join':
@@ -59,6 +71,8 @@ export function can(action: CircleAction, circle: CircleFacts, s: Standing): boo
     case 'manageMembers':
     case 'addOrganisation':
       return s.role === 'COORDINATOR';
+    default:
+      return false;
   }
 }
 

@@ -58,7 +58,20 @@ export const activityKind = pgEnum('activity_kind', [
   'MEMBER_LEFT',
   'MEMBER_ROLE_CHANGED',
   'CIRCLE_UPDATED',
+  'CONTENT_REPORTED',
+  'CONTENT_HIDDEN',
+  'CONTENT_RESTORED',
+  'CONTENT_REPORT_DISMISSED',
 ]);
+export const contentReportReason = pgEnum('content_report_reason', [
+  'SPAM',
+  'HARASSMENT',
+  'MISINFORMATION',
+  'PERSONAL_DATA',
+  'OFF_TOPIC',
+  'OTHER',
+]);
+export const contentReportStatus = pgEnum('content_report_status', ['OPEN', 'HIDDEN', 'DISMISSED']);
 
 const sdgGoalCheck = (name: string, column: { name: string }) =>
   check(name, sql`${sql.identifier(column.name)} between 1 and 18`);
@@ -227,6 +240,8 @@ export const threads = pgTable(
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    // Set by a moderator (or three reports): the thread keeps its place, its words are withheld.
+    hiddenAt: ts('hidden_at'),
   },
   (t) => [
     index('threads_circle_last_activity_idx').on(t.circleId, t.lastActivityAt.desc(), t.id.desc()),
@@ -263,6 +278,7 @@ export const posts = pgTable(
     createdAt: createdAt(),
     editedAt: ts('edited_at'),
     deletedAt: ts('deleted_at'),
+    hiddenAt: ts('hidden_at'),
   },
   (t) => [
     index('posts_thread_created_idx').on(t.threadId, t.createdAt, t.id),
@@ -304,6 +320,7 @@ export const resources = pgTable(
     organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     sharedById: uuid('shared_by_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    hiddenAt: ts('hidden_at'),
   },
   (t) => [
     index('resources_created_idx').on(t.createdAt.desc(), t.id.desc()),
@@ -345,6 +362,43 @@ export const resourceSdgGoals = pgTable(
 );
 
 /**
+ * A member's report of a thread, post or resource. Exactly one subject column is set; a member
+ * reports a subject once (the unique key), whatever became of their earlier report.
+ */
+export const contentReports = pgTable(
+  'content_reports',
+  {
+    id: id(),
+    circleId: uuid('circle_id')
+      .notNull()
+      .references(() => circles.id, { onDelete: 'cascade' }),
+    threadId: uuid('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
+    postId: uuid('post_id').references(() => posts.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id').references(() => resources.id, { onDelete: 'cascade' }),
+    // A reporter's reports go with their account: the unique key counts on a reporter.
+    reporterId: uuid('reporter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reason: contentReportReason('reason').notNull(),
+    note: text('note'),
+    status: contentReportStatus('status').notNull().default('OPEN'),
+    resolvedById: uuid('resolved_by_id').references(() => users.id, { onDelete: 'set null' }),
+    resolutionNote: text('resolution_note'),
+    createdAt: createdAt(),
+    resolvedAt: ts('resolved_at'),
+  },
+  (t) => [
+    unique('content_reports_subject_reporter_key').on(t.threadId, t.postId, t.resourceId, t.reporterId).nullsNotDistinct(),
+    check('content_reports_one_subject_check', sql`num_nonnulls(${t.threadId}, ${t.postId}, ${t.resourceId}) = 1`),
+    index('content_reports_queue_idx').on(t.circleId, t.createdAt, t.id),
+    index('content_reports_post_id_idx').on(t.postId),
+    index('content_reports_resource_id_idx').on(t.resourceId),
+    index('content_reports_reporter_created_idx').on(t.reporterId, t.createdAt),
+    index('content_reports_resolved_by_id_idx').on(t.resolvedById),
+  ],
+);
+
+/**
  * The durable activity log. `id` is the cursor: appends are serialised by a transaction-level
  * advisory lock taken just before the insert, so ids are handed out in commit order.
  */
@@ -364,9 +418,12 @@ export const activity = pgTable(
     memberUserId: uuid('member_user_id').references(() => users.id, { onDelete: 'set null' }),
     memberRole: circleRole('member_role'),
     memberOrganisationId: uuid('member_organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    // Moderation activities name the report they come from (shown to moderators only).
+    reportId: uuid('report_id').references(() => contentReports.id, { onDelete: 'set null' }),
     occurredAt: ts('occurred_at').notNull().defaultNow(),
   },
   (t) => [
+    index('activity_report_id_idx').on(t.reportId),
     index('activity_circle_id_idx').on(t.circleId, t.id),
     index('activity_thread_id_idx').on(t.threadId, t.id),
     index('activity_actor_id_idx').on(t.actorId),
@@ -444,3 +501,4 @@ export type PostRow = typeof posts.$inferSelect;
 export type ResourceRow = typeof resources.$inferSelect;
 export type RegionRow = typeof regions.$inferSelect;
 export type ActivityRow = typeof activity.$inferSelect;
+export type ContentReportRow = typeof contentReports.$inferSelect;

@@ -15,7 +15,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Db } from '../db/client.js';
-import { activity, type ActivityRow } from '../db/schema.js';
+import { activity, resourceCircles, type ActivityRow } from '../db/schema.js';
+import { isModerator } from '../auth/permissions.js';
 import { createContext, type Viewer } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -102,6 +103,9 @@ export function resumeVariables(document: DocumentNode, operation: OperationDefi
 }
 
 const REPLAY_PAGE = 200;
+
+/** Activity kinds delivered only to the circle's facilitators and coordinators. */
+const MODERATOR_ONLY: ReadonlySet<ActivityRow['kind']> = new Set(['CONTENT_REPORTED']);
 
 /**
  * Writes a result, already serialised to UTF-8, straight to the subscriber's socket as a `next`
@@ -345,9 +349,26 @@ export class SubscriptionHub {
 
   /** Returns how many subscribers the result was written to. */
   private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]): Promise<number> {
-    const targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
+    let targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
+    if (MODERATOR_ONLY.has(row.kind)) targets = targets.filter((s) => this.moderates(s.userId, [row.circleId]));
     if (targets.length === 0) return 0;
-    const payload = encode(await this.render(operation, row, targets[0].viewer));
+    const first = await this.render(operation, row, targets[0].viewer);
+    if (!first.audienceSensitive) return this.send(row, targets, encode(first.result));
+    // The answer depended on whether the viewer moderates (hidden content, a report): one
+    // execution for the moderators among the recipients, one for everyone else.
+    const circleIds = await this.moderatedCircles(row);
+    const moderators = targets.filter((s) => this.moderates(s.userId, circleIds));
+    const others = targets.filter((s) => !this.moderates(s.userId, circleIds));
+    let sent = 0;
+    for (const audience of [moderators, others]) {
+      if (audience.length === 0) continue;
+      const own = audience.includes(targets[0]) ? first : await this.render(operation, row, audience[0].viewer);
+      sent += this.send(row, audience, encode(own.result));
+    }
+    return sent;
+  }
+
+  private send(row: ActivityRow, targets: Subscriber[], payload: Buffer): number {
     let sent = 0;
     for (const s of targets) {
       if (s.closed || row.id <= s.lastSent) continue;
@@ -358,18 +379,47 @@ export class SubscriptionHub {
     return sent;
   }
 
+  /** Whether the user is a facilitator or coordinator of one of the circles, per the membership view. */
+  private moderates(userId: string, circleIds: string[]): boolean {
+    const memberships = this.options.feed.memberships;
+    return circleIds.some((circleId) => isModerator({ role: memberships.roleIn(userId, circleId) }));
+  }
+
+  /** Circles whose moderators see the event's hidden content: a resource's are all it was shared with. */
+  private async moderatedCircles(row: ActivityRow): Promise<string[]> {
+    if (!row.resourceId) return [row.circleId];
+    const shared = await this.options.db
+      .select({ circleId: resourceCircles.circleId })
+      .from(resourceCircles)
+      .where(eq(resourceCircles.resourceId, row.resourceId));
+    return [row.circleId, ...shared.map((r) => r.circleId)];
+  }
+
   /** Executes the subscription document for one event, as `viewer`, with fresh loaders. */
-  private async render(operation: SharedOperation, row: ActivityRow, viewer: Viewer): Promise<ExecutionResult> {
+  private async render(
+    operation: SharedOperation,
+    row: ActivityRow,
+    viewer: Viewer,
+  ): Promise<{ result: ExecutionResult; audienceSensitive: boolean }> {
     this.executions++;
+    const contextValue = createContext(this.options.db, viewer);
     const result = await execute({
       schema: this.options.schema,
       document: operation.document,
       operationName: operation.operationName,
       variableValues: operation.variables,
       rootValue: row,
-      contextValue: createContext(this.options.db, viewer),
+      contextValue,
     });
-    return result.errors ? { ...result, errors: this.options.maskErrors(result.errors) } : result;
+    return {
+      result: result.errors ? { ...result, errors: this.options.maskErrors(result.errors) } : result,
+      audienceSensitive: contextValue.audienceSensitive,
+    };
+  }
+
+  /** A row this subscriber may not receive at all (reports, for non-moderators). */
+  private withheld(s: Subscriber, row: ActivityRow): boolean {
+    return MODERATOR_ONLY.has(row.kind) && !this.moderates(s.userId, [row.circleId]);
   }
 
   /** What a subscription's scope covers, as SQL over the activity log. */
@@ -398,7 +448,12 @@ export class SubscriptionHub {
           if (s.closed) return;
           // Removed after subscribing: the replay must stop there too, not deliver what follows.
           if (row.id > s.liveFrom && leftCircle(s, row)) return s.fail(new ForbiddenError('You are no longer a member of this circle.'));
-          const payload = encode(await this.render(s.group.operation, row, s.viewer));
+          // Passed over, not sent: the cursor moves on so the next page starts after it.
+          if (this.withheld(s, row)) {
+            s.lastSent = row.id;
+            continue;
+          }
+          const payload = encode((await this.render(s.group.operation, row, s.viewer)).result);
           if (s.closed) return;
           s.lastSent = row.id;
           s.send(payload);
@@ -415,7 +470,11 @@ export class SubscriptionHub {
         if (leftCircle(s, row)) return s.fail(new ForbiddenError('You are no longer a member of this circle.'));
         if (row.id <= s.lastSent) continue;
         if (s.scope.kind === 'thread' && row.threadId !== s.scope.threadId) continue;
-        const payload = encode(await this.render(s.group.operation, row, s.viewer));
+        if (this.withheld(s, row)) {
+          s.lastSent = row.id;
+          continue;
+        }
+        const payload = encode((await this.render(s.group.operation, row, s.viewer)).result);
         s.lastSent = row.id;
         s.send(payload);
       }

@@ -40,6 +40,10 @@ export class MembershipView {
     return this.byUser.get(userId)?.has(circleId) ?? false;
   }
 
+  roleIn(userId: string, circleId: string): CircleRole | null {
+    return this.byUser.get(userId)?.get(circleId) ?? null;
+  }
+
   circlesOf(userId: string): string[] {
     return [...(this.byUser.get(userId)?.keys() ?? [])];
   }

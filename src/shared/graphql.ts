@@ -250,6 +250,10 @@ export enum ActivityKind {
   MEMBER_LEFT = 'MEMBER_LEFT',
   MEMBER_ROLE_CHANGED = 'MEMBER_ROLE_CHANGED',
   CIRCLE_UPDATED = 'CIRCLE_UPDATED',
+  CONTENT_REPORTED = 'CONTENT_REPORTED',
+  CONTENT_HIDDEN = 'CONTENT_HIDDEN',
+  CONTENT_RESTORED = 'CONTENT_RESTORED',
+  CONTENT_REPORT_DISMISSED = 'CONTENT_REPORT_DISMISSED',
 }
 registerEnumType(ActivityKind, {
   name: 'ActivityKind',
@@ -267,5 +271,13 @@ registerEnumType(ActivityKind, {
     MEMBER_LEFT: { description: 'Someone left or was removed; `membership` shows the membership as it was.' },
     MEMBER_ROLE_CHANGED: { description: 'A member\u2019s role changed; `membership` shows the new role.' },
     CIRCLE_UPDATED: { description: 'The circle itself changed, e.g. an organisation joined it.' },
+    CONTENT_REPORTED: {
+      description: "A member reported a thread, post or resource; `report` is set. Delivered only to the circle's facilitators and coordinators.",
+    },
+    CONTENT_HIDDEN: {
+      description: 'A thread, post or resource was hidden, by a moderator (`actor`) or by three members’ reports (no actor).',
+    },
+    CONTENT_RESTORED: { description: 'Hidden content was shown again by a moderator.' },
+    CONTENT_REPORT_DISMISSED: { description: 'A moderator dismissed the reports on content that was not hidden.' },
   },
 });

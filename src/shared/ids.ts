@@ -8,9 +8,10 @@ export type NodeTypeName =
   | 'Thread'
   | 'Post'
   | 'Resource'
-  | 'Activity';
+  | 'Activity'
+  | 'ContentReport';
 
-const NODE_TYPES = new Set<string>(['Region', 'User', 'Organisation', 'Circle', 'Thread', 'Post', 'Resource', 'Activity']);
+const NODE_TYPES = new Set<string>(['Region', 'User', 'Organisation', 'Circle', 'Thread', 'Post', 'Resource', 'Activity', 'ContentReport']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Relay global ID: opaque to clients, names the type so `node(id)` can find it. */

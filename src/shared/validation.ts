@@ -11,6 +11,7 @@ export const LIMITS = {
   url: 2_000,
   clientMutationId: 100,
   search: 100,
+  note: 1_000,
 } as const;
 
 const compose =
@@ -30,6 +31,7 @@ export const Name = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.name));
 export const Title = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.title));
 export const Body = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.body));
 export const Description = () => compose(NoNul(), MaxLength(LIMITS.description));
+export const Note = () => compose(NoNul(), MaxLength(LIMITS.note));
 export const Search = () => compose(NoNul(), MaxLength(LIMITS.search));
 export const HttpUrl = () =>
   compose(

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { hashToken, newToken } from '../../src/auth/tokens.js';
+import { sessions, users } from '../../src/db/schema.js';
+import { toGlobalId } from '../../src/shared/ids.js';
 import type { GraphQLResponse, TestHub } from './hub.js';
 
 export function ok<T>(res: GraphQLResponse<T>): T {
@@ -25,6 +29,7 @@ export type Actor = Awaited<ReturnType<ReturnType<typeof seedKit>['user']>>;
 export function seedKit(hub: TestHub) {
   const run = randomBytes(3).toString('hex');
   let n = 0;
+  let quickHash: Promise<string> | undefined;
 
   async function user(displayName?: string) {
     n++;
@@ -36,8 +41,28 @@ export function seedKit(hub: TestHub) {
         { input: { email, password, displayName: displayName ?? `User ${n}` } },
       ),
     ) as any;
-    const token: string = res.signUp.token;
-    const id: string = res.signUp.user.id;
+    return actor(res.signUp.user.id, res.signUp.token, email, password, res.signUp.user.displayName);
+  }
+
+  /**
+   * A user written straight into the database with a session, the way the demo seed does: signUp
+   * spends a deliberate ~0.3 s of scrypt per account, too slow for tests that need many.
+   */
+  async function quickUser(displayName?: string) {
+    n++;
+    const email = `user${n}-${run}@example.test`;
+    const name = displayName ?? `User ${n}`;
+    quickHash ??= hashPassword('quick-user-password-long-enough');
+    const [row] = await hub.database.db
+      .insert(users)
+      .values({ email, displayName: name, passwordHash: await quickHash })
+      .returning({ id: users.id });
+    const token = newToken();
+    await hub.database.db.insert(sessions).values({ userId: row.id, tokenHash: hashToken(token) });
+    return actor(toGlobalId('User', row.id), token, email, 'quick-user-password-long-enough', name);
+  }
+
+  function actor(id: string, token: string, email: string, password: string, displayName: string) {
     const gql = <T = any>(query: string, variables?: Record<string, unknown>) => hub.gql<T>(query, variables, token);
     const must = async (query: string, variables?: Record<string, unknown>) => ok(await gql(query, variables)) as any;
 
@@ -46,7 +71,7 @@ export function seedKit(hub: TestHub) {
       token,
       email,
       password,
-      displayName: res.signUp.user.displayName as string,
+      displayName,
       gql,
       must,
       async createOrg(opts: { name?: string; kind?: string } = {}): Promise<Ref> {
@@ -119,12 +144,12 @@ export function seedKit(hub: TestHub) {
   }
 
   /** A coordinator with an organisation and a circle of that organisation. */
-  async function circleWithCoordinator(opts: { visibility?: string } = {}) {
-    const coordinator = await user('Coordinator');
+  async function circleWithCoordinator(opts: { visibility?: string; quick?: boolean } = {}) {
+    const coordinator = await (opts.quick ? quickUser : user)('Coordinator');
     const org = await coordinator.createOrg();
     const circle = await coordinator.createCircle({ orgs: [org], visibility: opts.visibility });
     return { coordinator, org, circle };
   }
 
-  return { user, circleWithCoordinator };
+  return { user, quickUser, circleWithCoordinator };
 }

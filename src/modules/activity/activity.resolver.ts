@@ -8,6 +8,8 @@ import { Post, Thread } from '../discussions/discussion.type.js';
 import { Resource } from '../resources/resource.type.js';
 import { User } from '../users/user.type.js';
 import { Activity } from './activity.type.js';
+import { ContentReport } from '../moderation/moderation.type.js';
+import * as moderation from '../moderation/moderation.service.js';
 
 @Resolver(() => Activity)
 export class ActivityResolver {
@@ -39,6 +41,11 @@ export class ActivityResolver {
   @FieldResolver(() => Resource, { nullable: true, description: 'The resource concerned, if any.' })
   resource(@Root() a: ActivityRow, @Ctx() ctx: Context) {
     return a.resourceId ? ctx.loaders.resource.load(a.resourceId) : null;
+  }
+
+  @FieldResolver(() => ContentReport, { nullable: true, description: "For moderation activities: the report concerned. Only for the circle's moderators; null for others." })
+  report(@Root() a: ActivityRow, @Ctx() ctx: Context) {
+    return moderation.activityReport(ctx, a.reportId, a.circleId);
   }
 
   @FieldResolver(() => CircleMembership, {

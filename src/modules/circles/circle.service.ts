@@ -16,7 +16,7 @@ import {
   type CircleRow,
 } from '../../db/schema.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
-import { can, canCreateCircle, canRead, type CircleRole } from '../../auth/permissions.js';
+import { can, canCreateCircle, canRead, isModerator, type CircleRole } from '../../auth/permissions.js';
 import { assertCan, circleFor, circleVisibleTo, requireViewer } from '../../auth/guard.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { decodeCursor, type PageArgs, type SortKey } from '../../shared/connection.js';
@@ -44,6 +44,9 @@ const CIRCLE_KEYS: SortKey[] = [
 ];
 
 export const ACTIVITY_KEYS: SortKey[] = [{ column: activity.id, field: 'id', type: 'bigint' }];
+
+/** Log entries everyone who reads the circle may see: reports are for its moderators only. */
+const notModeratorOnly = ne(activity.kind, 'CONTENT_REPORTED');
 
 export function assertSdgGoal(goal: number | null | undefined, field = 'sdgGoal'): void {
   if (goal != null && !(Number.isInteger(goal) && goal >= 1 && goal <= 18)) {
@@ -347,7 +350,8 @@ export async function viewerUnreadCount(ctx: Context, circleId: string): Promise
           sql`${activity.circleId} = ${circleMembers.circleId}
             and ${activity.id} > coalesce(${circleReads.lastReadCursor}, 0)
             and ${activity.occurredAt} >= ${circleMembers.joinedAt}
-            and ${activity.actorId} is distinct from ${viewer.user.id}`,
+            and ${activity.actorId} is distinct from ${viewer.user.id}
+            and (${activity.kind} <> 'CONTENT_REPORTED' or ${circleMembers.role} in ('FACILITATOR', 'COORDINATOR'))`,
         )
         .where(and(eq(circleMembers.userId, viewer.user.id), sql`${circleMembers.circleId} = any(${sql.param([...ids])}::uuid[])`))
         .groupBy(circleMembers.circleId);
@@ -382,6 +386,14 @@ export async function markCircleRead(ctx: Context, input: MarkCircleReadInput): 
 /** The circle's log, oldest first. */
 export async function circleActivityPage(ctx: Context, circle: CircleRow, args: PageArgs) {
   await readableCircle(ctx, circle.id);
-  const spec: ChildListSpec = { table: activity, keys: ACTIVITY_KEYS, parent: activity.circleId, parentField: 'circleId' };
-  return childConnection(ctx, 'circleActivity', spec, args, circle.id);
+  // Reports are for the circle's moderators: everyone else reads the log without them.
+  const moderator = isModerator(await standingIn(ctx, circle.id));
+  const spec: ChildListSpec = {
+    table: activity,
+    keys: ACTIVITY_KEYS,
+    parent: activity.circleId,
+    parentField: 'circleId',
+    where: moderator ? undefined : notModeratorOnly,
+  };
+  return childConnection(ctx, moderator ? 'circleActivity' : 'circleActivity:members', spec, args, circle.id);
 }

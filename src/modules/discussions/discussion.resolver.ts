@@ -25,9 +25,25 @@ import {
   UpdateThreadPayload,
 } from './discussion.type.js';
 import * as discussions from './discussion.service.js';
+import * as moderation from '../moderation/moderation.service.js';
 
 @Resolver(() => Thread)
 export class ThreadResolver {
+  @FieldResolver(() => String, { description: 'Title, up to 200 characters; empty when hidden, except for the circle’s moderators.' })
+  title(@Root() thread: ThreadRow, @Ctx() ctx: Context) {
+    return moderation.threadText(ctx, thread, thread.title);
+  }
+
+  @FieldResolver(() => String, { description: 'The opening text; empty when hidden, except for the circle’s moderators.' })
+  body(@Root() thread: ThreadRow, @Ctx() ctx: Context) {
+    return moderation.threadText(ctx, thread, thread.body);
+  }
+
+  @FieldResolver(() => Boolean, { description: "Hidden by a moderator: title and body are empty for everyone but the circle's moderators." })
+  isHidden(@Root() thread: ThreadRow): boolean {
+    return thread.hiddenAt !== null;
+  }
+
   @FieldResolver(() => Circle, { description: 'The circle it belongs to.' })
   circle(@Root() thread: ThreadRow, @Ctx() ctx: Context) {
     return ctx.loaders.circle.load(thread.circleId);
@@ -48,8 +64,9 @@ export class ThreadResolver {
     return discussions.threadPostsPage(ctx, thread, args);
   }
 
-  @FieldResolver(() => [ReactionGroup], { description: 'Reactions to the thread itself, one group per kind present.' })
-  reactionGroups(@Root() thread: ThreadRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => [ReactionGroup], { description: 'Reactions to the thread itself, one group per kind present; none shown while it is hidden.' })
+  async reactionGroups(@Root() thread: ThreadRow, @Ctx() ctx: Context) {
+    if (thread.hiddenAt && !(await moderation.seesHiddenIn(ctx, thread.circleId))) return [];
     return ctx.loaders.threadReactions.load(thread.id);
   }
 
@@ -101,9 +118,14 @@ export class PostResolver {
     return post.authorId ? ctx.loaders.user.load(post.authorId) : null;
   }
 
-  @FieldResolver(() => String, { description: 'The text; empty once deleted.' })
-  body(@Root() post: PostRow): string {
-    return post.deletedAt ? '' : post.body;
+  @FieldResolver(() => String, { description: 'The text; empty once deleted, and when hidden except for the circle’s moderators.' })
+  body(@Root() post: PostRow, @Ctx() ctx: Context) {
+    return moderation.postBody(ctx, post);
+  }
+
+  @FieldResolver(() => Boolean, { description: "Hidden by a moderator: the body is empty for everyone but the circle's moderators." })
+  isHidden(@Root() post: PostRow): boolean {
+    return post.hiddenAt !== null;
   }
 
   @FieldResolver(() => Post, { nullable: true, description: 'The post this one replies to; one level of nesting, as in GitHub Discussions.' })
@@ -121,8 +143,12 @@ export class PostResolver {
     return post.deletedAt !== null;
   }
 
-  @FieldResolver(() => [ReactionGroup], { description: 'Reactions, one group per kind present.' })
-  reactionGroups(@Root() post: PostRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => [ReactionGroup], { description: 'Reactions, one group per kind present; none shown while it is hidden.' })
+  async reactionGroups(@Root() post: PostRow, @Ctx() ctx: Context) {
+    if (post.hiddenAt && !post.deletedAt) {
+      const thread = await ctx.loaders.thread.load(post.threadId);
+      if (!thread || !(await moderation.seesHiddenIn(ctx, thread.circleId))) return [];
+    }
     return ctx.loaders.postReactions.load(post.id);
   }
 }

@@ -13,6 +13,7 @@ import { childConnection, type ChildListSpec } from '../../shared/lists.js';
 import { ThreadOrder } from '../../shared/graphql.js';
 import type { ReactionContent, ReactionGroup } from '../../loaders.js';
 import { assertSdgGoal, readableCircle } from '../circles/circle.service.js';
+import { assertNotHidden } from '../moderation/moderation.service.js';
 import type {
   AddReactionInput,
   CreatePostInput,
@@ -139,6 +140,7 @@ export async function updateThread(ctx: Context, input: UpdateThreadInput): Prom
       // Like a post, a thread's words are its author's: moderators pin, lock and delete, never rewrite.
       if (thread.authorId !== viewer.user.id) throw new ForbiddenError('Only its author may edit a thread.');
       assertCan('editOwn', circle, standing, 'threadId');
+      assertNotHidden(thread.hiddenAt, standing, 'thread');
     }
     if (!editsContent && !moderates) return thread;
     const now = new Date();
@@ -170,12 +172,14 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
     if (first) return first;
     // Locking the thread orders concurrent posts and makes the lock check and counter exact.
     const thread = await lockedThread(tx, threadId, 'threadId');
-    await circleOf(tx, viewer, thread.circleId, 'post', 'Thread', 'threadId');
+    const { standing } = await circleOf(tx, viewer, thread.circleId, 'post', 'Thread', 'threadId');
     if (thread.isLocked) throw new ForbiddenError('This thread is locked and takes no new posts.');
+    assertNotHidden(thread.hiddenAt, standing, 'thread');
     let parentId: string | null = null;
     if (replyToId) {
       const [parent] = await tx.select().from(posts).where(eq(posts.id, replyToId));
       if (!parent || parent.threadId !== threadId) throw new BadInputError('replyToId', 'must be a post of the same thread');
+      assertNotHidden(parent.hiddenAt, standing, 'post');
       // One level of nesting: a reply to a reply joins its parent's replies.
       parentId = parent.replyToId ?? parent.id;
     }
@@ -223,6 +227,7 @@ export async function updatePost(ctx: Context, input: UpdatePostInput): Promise<
     const { post, circle, standing } = await lockedPost(tx, viewer, postId);
     if (post.authorId !== viewer.user.id) throw new ForbiddenError('Only its author may edit a post.');
     assertCan('editOwn', circle, standing, 'postId');
+    assertNotHidden(post.hiddenAt, standing, 'post');
     const [updated] = await tx.update(posts).set({ body: input.body, editedAt: new Date() }).where(eq(posts.id, postId)).returning();
     await appendActivity(tx, { circleId: circle.id, kind: 'POST_UPDATED', actorId: viewer.user.id, threadId: post.threadId, postId });
     return updated;
@@ -236,6 +241,7 @@ export async function deletePost(ctx: Context, input: DeletePostInput): Promise<
     const { post, circle, standing } = await lockedPost(tx, viewer, postId);
     assertCan(post.authorId === viewer.user.id ? 'editOwn' : 'moderate', circle, standing, 'postId');
     // Soft delete: replies keep their place in the thread; the text is gone for good.
+    // (A hidden post already left postCount when it was hidden.)
     const [deleted] = await tx
       .update(posts)
       .set({ body: '', deletedAt: new Date() })
@@ -243,7 +249,7 @@ export async function deletePost(ctx: Context, input: DeletePostInput): Promise<
       .returning();
     await tx
       .update(threads)
-      .set({ postCount: sql`greatest(${threads.postCount} - 1, 0)` })
+      .set({ postCount: post.hiddenAt ? threads.postCount : sql`greatest(${threads.postCount} - 1, 0)` })
       .where(eq(threads.id, post.threadId));
     await appendActivity(tx, { circleId: circle.id, kind: 'POST_DELETED', actorId: viewer.user.id, threadId: post.threadId, postId });
     return deleted;
@@ -258,6 +264,7 @@ async function reactionSubject(tx: Tx, viewer: Viewer, subjectId: string) {
     const [thread] = await tx.select().from(threads).where(eq(threads.id, parsed.id));
     if (!thread) throw new NotFoundError('Thread', 'subjectId');
     const access = await circleOf(tx, viewer, thread.circleId, 'react', 'Thread', 'subjectId');
+    assertNotHidden(thread.hiddenAt, access.standing, 'thread');
     return { threadId: thread.id, postId: null, thread, ...access };
   }
   if (parsed.type === 'Post') {
@@ -268,6 +275,7 @@ async function reactionSubject(tx: Tx, viewer: Viewer, subjectId: string) {
       .where(and(eq(posts.id, parsed.id), isNull(posts.deletedAt)));
     if (!row) throw new NotFoundError('Post', 'subjectId');
     const access = await circleOf(tx, viewer, row.thread.circleId, 'react', 'Post', 'subjectId');
+    assertNotHidden(row.post.hiddenAt, access.standing, 'post');
     return { threadId: row.thread.id, postId: row.post.id, thread: row.thread, ...access };
   }
   throw new NotFoundError('Thread or Post', 'subjectId');

@@ -7,10 +7,6 @@ import type { ReactionGroup as ReactionGroupData } from '../../loaders.js';
 
 @ObjectType('Thread', { simpleResolvers: true, implements: Node, description: 'A discussion in a circle: a first post with replies.' })
 export class Thread extends Node {
-  @Field(() => String, { description: 'Title, up to 200 characters.' })
-  title!: string;
-  @Field(() => String, { description: 'The opening text.' })
-  body!: string;
   @Field(() => Boolean, { description: 'Pinned threads are shown first by clients.' })
   isPinned!: boolean;
   @Field(() => Boolean, { description: 'A locked thread takes no new posts.' })

@@ -4,6 +4,7 @@ import { resources } from '../../db/schema.js';
 import { parseGlobalId, type NodeTypeName } from '../../shared/ids.js';
 import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
+import { seesHiddenIn, visibleReport } from '../moderation/moderation.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
 
 type Tagged = Record<string, unknown> & { __typename: NodeTypeName };
@@ -43,7 +44,9 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
     }
     case 'Activity': {
       const entry = ctx.viewer ? await ctx.loaders.activity.load(id) : null;
-      return entry && (await visible(readableCircle(ctx, entry.circleId))) ? tag(entry) : null;
+      if (!entry || !(await visible(readableCircle(ctx, entry.circleId)))) return null;
+      if (entry.kind === 'CONTENT_REPORTED' && !(await seesHiddenIn(ctx, entry.circleId))) return null;
+      return tag(entry);
     }
     case 'Resource': {
       if (!ctx.viewer) return null;
@@ -53,5 +56,7 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
         .where(and(eq(resources.id, id), resourceVisibleTo(ctx.viewer.user.id)));
       return tag(row);
     }
+    case 'ContentReport':
+      return tag(await visibleReport(ctx, id));
   }
 }

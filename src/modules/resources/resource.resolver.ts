@@ -8,6 +8,7 @@ import { User } from '../users/user.type.js';
 import { CircleConnection } from '../circles/circle.type.js';
 import { Resource, ResourceConnection, ResourcesArgs, ShareResourceInput, ShareResourcePayload } from './resource.type.js';
 import * as resources from './resource.service.js';
+import * as moderation from '../moderation/moderation.service.js';
 
 @Resolver(() => Resource)
 export class ResourceResolver {
@@ -16,6 +17,26 @@ export class ResourceResolver {
   })
   resources(@Args(() => ResourcesArgs) args: ResourcesArgs, @Ctx() ctx: Context) {
     return resources.listResources(ctx, args);
+  }
+
+  @FieldResolver(() => String, { description: 'Title; empty when hidden, except for moderators of a circle it was shared with.' })
+  title(@Root() resource: ResourceRow, @Ctx() ctx: Context) {
+    return moderation.resourceText(ctx, resource, resource.title, '');
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'What it is and why it helps; null when hidden, except for moderators.' })
+  description(@Root() resource: ResourceRow, @Ctx() ctx: Context) {
+    return moderation.resourceText(ctx, resource, resource.description, null);
+  }
+
+  @FieldResolver(() => String, { description: 'Where to get it (http or https); empty when hidden, except for moderators.' })
+  url(@Root() resource: ResourceRow, @Ctx() ctx: Context) {
+    return moderation.resourceText(ctx, resource, resource.url, '');
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Hidden by a moderator: title, description and URL are withheld from everyone but moderators.' })
+  isHidden(@Root() resource: ResourceRow): boolean {
+    return resource.hiddenAt !== null;
   }
 
   @FieldResolver(() => [SdgGoal], { description: 'SDG goals it is about.' })

@@ -10,14 +10,8 @@ import type { ResourceRow } from '../../db/schema.js';
   description: 'An item of the resource centre: a guide, a budget template, a regulation, a recording.',
 })
 export class Resource extends Node {
-  @Field(() => String, { description: 'Title.' })
-  title!: string;
-  @Field(() => String, { nullable: true, description: 'What it is and why it helps.' })
-  description!: string | null;
   @Field(() => ResourceKind, { description: 'What kind of resource it is.' })
   kind!: ResourceKind;
-  @Field(() => String, { description: 'Where to get it (http or https).' })
-  url!: string;
   @Field(() => String, { description: 'BCP 47 language tag, e.g. id, en, sas (Sasak).' })
   language!: string;
   @Field(() => DateTime, { description: 'When it was shared.' })
