@@ -9,6 +9,7 @@ import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import { CircleMembershipResolver, CircleResolver } from './modules/circles/circle.resolver.js';
 import { PostResolver, ThreadResolver } from './modules/discussions/discussion.resolver.js';
 import { CircleModerationResolver, ContentReportResolver } from './modules/moderation/moderation.resolver.js';
+import { SearchResolver } from './modules/search/search.resolver.js';
 import { NodeResolver } from './modules/node/node.resolver.js';
 import { OrganisationMembershipResolver, OrganisationResolver } from './modules/organisations/organisation.resolver.js';
 import { RegionResolver } from './modules/regions/region.resolver.js';
@@ -30,6 +31,7 @@ export const resolvers = [
   ActivityResolver,
   ContentReportResolver,
   CircleModerationResolver,
+  SearchResolver,
 ] as const;
 
 // Every object type sets `simpleResolvers`: the hub has no type-graphql middlewares and no

@@ -12,6 +12,7 @@ export const LIMITS = {
   clientMutationId: 100,
   search: 100,
   note: 1_000,
+  searchQuery: 200,
 } as const;
 
 const compose =
@@ -32,6 +33,7 @@ export const Title = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.title))
 export const Body = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.body));
 export const Description = () => compose(NoNul(), MaxLength(LIMITS.description));
 export const Note = () => compose(NoNul(), MaxLength(LIMITS.note));
+export const SearchQuery = () => compose(NotBlank(), NoNul(), MaxLength(LIMITS.searchQuery));
 export const Search = () => compose(NoNul(), MaxLength(LIMITS.search));
 export const HttpUrl = () =>
   compose(
