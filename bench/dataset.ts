@@ -59,6 +59,39 @@ export function circleThreads(size: DatasetSize, circle: number, count: number):
   return Array.from({ length: count }, (_, j) => j * size.circles + circle);
 }
 
+/**
+ * Words posts and threads are written with: the program's own vocabulary, Indonesian with some
+ * English, most common first. Full-text search needs text that reads like the real thing: md5
+ * strings match nothing, and one repeated sentence matches everything.
+ */
+export const VOCABULARY = (
+  'desa kami yang dan untuk di dengan sudah warga kegiatan rapat pemerintah program data kader ' +
+  'kecamatan kabupaten anggaran rencana musrenbang posyandu usulan bersama jadwal laporan ' +
+  'kepala pembangunan dana belajar lingkar pelatihan fasilitator perempuan anak balita ' +
+  'pendidikan sekolah kesehatan gizi stunting air bersih sanitasi jalan irigasi pertanian ' +
+  'nelayan pasar koperasi bumdes apbdes rkpdes rpjmdes bpd dusun rt rw ibu bapak pemuda ' +
+  'karang taruna pkk puskesmas bidan dokter imunisasi vaksin posbindu lansia disabilitas ' +
+  'inklusi partisipasi transparansi akuntabilitas sdgs target indikator capaian evaluasi ' +
+  'monitoring pendampingan advokasi kebijakan peraturan perdes perbup regulasi templat ' +
+  'dokumen panduan modul materi presentasi notulen undangan peserta narasumber diskusi ' +
+  'pertanyaan jawaban pengalaman praktik baik tantangan hambatan solusi kolaborasi mitra ' +
+  'organisasi lsm dinas bappeda dpmd camat bupati gubernur provinsi lombok ntb sumbawa ' +
+  'mataram kemiskinan bantuan sosial blt pkh sembako listrik internet sinyal telepon ' +
+  'banjir kekeringan bencana iklim sampah daur ulang lingkungan hutan mangrove pantai ' +
+  'wisata budaya adat tenun kerajinan umkm modal pinjaman tabungan pemasaran digital ' +
+  'budget budgeting planning village meeting report training community health water ' +
+  'school women children youth poverty climate waste inclusion accountability participation'
+).split(' ');
+
+/**
+ * SQL for `count` words drawn from VOCABULARY (bound as $3) by md5 of `seed`, common words
+ * more often (the square of a uniform draw favours the front of the list, roughly as Zipf).
+ */
+function words(seed: string, count: string): string {
+  return `(select string_agg(v.w[1 + floor(array_length(v.w, 1) * power(('x' || substr(md5(${seed} || ':' || k), 1, 7))::bit(28)::int / 268435456.0, 2))::int], ' ')
+            from generate_series(1, ${count}) k, (select $3::text[] as w) v)`;
+}
+
 /** Fills a freshly migrated database. `passwordHash` is one real scrypt hash of BENCH_PASSWORD. */
 export async function generateDataset(
   client: pg.Client,
@@ -185,11 +218,11 @@ export async function generateDataset(
     'threads',
     `insert into threads (id, circle_id, author_id, title, body, is_pinned, is_locked, post_count, last_activity_at, created_at, updated_at)
      select id, md5('circle:' || c)::uuid, md5('user:' || ((c * 10 + j % $2::int) % $1::int))::uuid,
-            'Diskusi ' || t || ': ' || substr(md5('title:' || t), 1, 12),
-            'Pembukaan diskusi ' || t || '. ' || repeat(md5('body:' || t) || ' ', 3),
+            ${words("'title:' || t", '3 + t % 4')},
+            ${words("'body:' || t", '20 + t % 25')},
             j = 1, false, n, created_at + n * interval '1 minute', created_at, created_at
      from bench_threads`,
-    [U, M],
+    [U, M, VOCABULARY],
   );
 
   await step(
@@ -203,10 +236,10 @@ export async function generateDataset(
     `insert into posts (id, thread_id, author_id, reply_to_id, body, created_at)
      select md5('post:' || t || ':' || i)::uuid, id, md5('user:' || ((c * 10 + (j + i) % $2::int) % $1::int))::uuid,
             case when i % 4 = 0 then md5('post:' || t || ':' || (i - 1))::uuid end,
-            'Tanggapan ' || i || ' di diskusi ' || t || '. ' || repeat(md5('post-body:' || t || ':' || i) || ' ', 1 + i % 3),
+            ${words("'post-body:' || t || ':' || i", '6 + (t + i * 7) % 30')},
             created_at + i * interval '1 minute'
      from bench_threads, generate_series(1, n) i`,
-    [U, M],
+    [U, M, VOCABULARY],
   );
 
   await step(

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CpuUse } from './cpu.js';
 import type { ProfileSummary } from './profile.js';
+import type { SearchRecord } from './search.js';
 import type { WeakLinkRecord } from './weak-link-measure.js';
 import type { DefaultPathRecord } from './default-path.js';
 
@@ -114,6 +115,8 @@ export interface RunRecord {
   weakLink?: WeakLinkRecord[];
   /** `npm start` on PGlite: start time and circleFeed (absent in older runs). */
   defaultPath?: DefaultPathRecord;
+  /** The two-word search (absent in older runs). */
+  search?: SearchRecord;
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -163,6 +166,18 @@ export function resultsJson(run: RunRecord) {
           },
         }
       : {}),
+    ...(run.search
+      ? {
+          search: {
+            query: run.search.query,
+            totalCount: run.search.totalCount,
+            rps: r1(run.search.rps),
+            p50Ms: run.search.p50Ms,
+            p99Ms: run.search.p99Ms,
+            usesGinIndex: run.search.usesGinIndex,
+          },
+        }
+      : {}),
   };
 }
 
@@ -202,6 +217,14 @@ export function goals(run: RunRecord): Goal[] {
       goal: '`npm start` on the embedded default: warm restart to first answer under 3 s',
       figure: `${fmt(w.wallMs / 1000, 2)} s (${fmt(w.cpuMs / 1000, 2)} s of CPU), ${Math.round(w.rssMiB)} MiB RSS`,
       met: w.wallMs < 3_000,
+    });
+  }
+  if (run.search) {
+    const s = run.search;
+    out.push({
+      goal: 'two-word search: p50 under 50 ms and p99 under 200 ms, through the GIN index',
+      figure: `p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms over ${s.totalCount.toLocaleString('en')} hits; GIN index ${s.usesGinIndex ? 'used' : 'not used'}`,
+      met: s.p50Ms < 50 && s.p99Ms < 200 && s.usesGinIndex,
     });
   }
   const largest = [...run.fanout].sort((a, b) => b.subscribers - a.subscribers)[0];
@@ -355,6 +378,24 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
       '. The hub\'s CPU includes handling the createPost request itself.',
     '',
   );
+
+  if (run.search) {
+    const s = run.search;
+    lines.push('## Search', '');
+    lines.push(
+      `\`search(query: "${s.query}", first: 20)\` with totalCount, highlights and each hit's subject, by the HTTP viewer: ` +
+        `${s.connections} clients, each sending its next request when the last one answered, for ${s.durationSeconds} s after a warm-up.`,
+      '',
+    );
+    lines.push(
+      table(
+        ['hits visible to the viewer', 'req/s', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'GIN index'],
+        [[s.totalCount.toLocaleString('en'), fmt(s.rps), s.p50Ms, s.p90Ms, s.p99Ms, s.usesGinIndex ? 'used' : '**not used**']],
+      ),
+      '',
+    );
+    lines.push('The plan of the page statement as the API runs it (EXPLAIN ANALYZE, BUFFERS):', '', '```', s.explain, '```', '');
+  }
 
   lines.push('## Goals', '');
   lines.push(table(['goal', 'figure', 'met'], goals(run).map((g) => [g.goal, g.figure, g.met ? 'met' : '**missed**'])), '');

@@ -5,6 +5,8 @@
  *   1. HTTP: circleFeed, threadPage and createPost on the hub beside PostGraphile 5;
  *   2. fan-out: one createPost delivered to N circleActivity subscribers, beside a bare `ws`
  *      server broadcasting the same frame (the floor), and the hub's memory per idle subscriber;
+ *   3. search: a two-word full-text search (bench/search.ts; `--only search` alone), with the
+ *      EXPLAIN ANALYZE of its statement;
  * writes bench/results.json and BENCHMARKS.md, and drops the database (also on failure).
  * Method and flags: BENCHMARKS.md, written from bench/report.ts.
  */
@@ -36,6 +38,7 @@ import {
 } from './dataset.js';
 import { cpuUse, sampleCpu } from './cpu.js';
 import { Child, now } from './ipc.js';
+import { measureSearch, type SearchRecord } from './search.js';
 import { FANOUT_SUBSCRIPTION, operations, type Operation, type SideRequest } from './operations.js';
 import { autocannon, BENCH_DIR, ensurePeers, PEERS, PEERS_DIR, REPO_ROOT, WORK_DIR, type AutocannonResult } from './peers.js';
 import { summariseProfile } from './profile.js';
@@ -85,8 +88,10 @@ const settings = {
   fanoutWarmupRounds: 2,
   poolSize: 10,
 };
-const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | undefined;
-if (only && !['http', 'fanout', 'weaklink', 'startup'].includes(only)) throw new Error('--only takes http, fanout, weaklink or startup');
+const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | 'search' | undefined;
+if (only && !['http', 'fanout', 'weaklink', 'startup', 'search'].includes(only)) {
+  throw new Error('--only takes http, fanout, weaklink, startup or search');
+}
 
 /** The README's demo circle and coordinator, for the default-path row. */
 const DEMO_CIRCLE = 'lbb-lombok-tengah';
@@ -669,6 +674,19 @@ async function main(): Promise<void> {
       })),
     );
   }
+  let search: SearchRecord | undefined;
+  if (!only || only === 'search') {
+    search = await measureSearch({
+      url: hub.info.url,
+      token,
+      databaseUrl,
+      viewerUuid: userId(BENCH.viewerUser),
+      connections: settings.connections,
+      warmupSeconds: settings.warmupSeconds,
+      durationSeconds: settings.durationSeconds,
+      log,
+    });
+  }
   await hub.stop();
 
   const fanout: FanoutRecord[] = [];
@@ -707,6 +725,7 @@ async function main(): Promise<void> {
     fanout,
     weakLink,
     defaultPath,
+    search,
   };
   const partial = Boolean(only);
   writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : quick ? 'last-run.quick.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');
