@@ -36,7 +36,10 @@ export function isExpected(error: unknown): boolean {
   if (original instanceof HubError || original instanceof ArgumentValidationError) return true;
   if (!(original instanceof GraphQLError)) return false;
   const code = original.extensions?.code;
-  return CLIENT_CODES.has(String(code)) || (code === undefined && !original.path);
+  // Without a code, only an error outside execution (parsing, validation: no path) is the client's
+  // doing; one raised while a field resolved, e.g. a scalar refusing a stored value, is ours.
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  return CLIENT_CODES.has(String(code)) || (code === undefined && !original.path && !path);
 }
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {

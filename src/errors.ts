@@ -26,8 +26,8 @@ export class UnauthenticatedError extends HubError {
 }
 
 export class ForbiddenError extends HubError {
-  constructor(message = 'You may not do this.') {
-    super('FORBIDDEN', message);
+  constructor(message = 'You may not do this.', field?: string) {
+    super('FORBIDDEN', message, field ? { field } : {});
   }
 }
 

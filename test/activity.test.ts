@@ -457,6 +457,38 @@ describe('unread counts and read marks', () => {
     expect(await unread(reader)).toBe(1);
   });
 
+  it('counts only what happened after joining for a member who joins a circle with history and never marked it read', async () => {
+    const { coordinator: host, circle: old } = await kit.circleWithCoordinator();
+    const thread = await host.createThread(old);
+    for (let i = 0; i < 3; i++) await host.createPost(thread);
+    const count = async (who: Actor) => (await who.must(UNREAD, { slug: old.slug })).circle.viewerUnreadCount as number;
+    const history = (await readLog(host, old)).length;
+    expect(history).toBe(5);
+
+    // Joining on their own: their own MEMBER_JOINED is not news to them, the history is not theirs to read.
+    const joiner = await kit.user('Joiner');
+    await joiner.join(old);
+    expect(await count(joiner)).toBe(0);
+    // Added by the coordinator: being added is the one thing that happened since.
+    const added = await kit.user('Added');
+    await host.addMember(old, added);
+    expect(await count(added)).toBe(1);
+    expect(await count(joiner)).toBe(1);
+
+    await host.createPost(thread);
+    await host.createThread(old);
+    expect(await count(joiner)).toBe(3);
+    expect(await count(added)).toBe(3);
+    // Through a circle list, batched with other circles, the same figures.
+    const listed = await joiner.must(`{ viewer { circles(first: 20) { nodes { circle { slug viewerUnreadCount } } } } }`);
+    expect(listed.viewer.circles.nodes.find((n: any) => n.circle.slug === old.slug).circle.viewerUnreadCount).toBe(3);
+    // Leaving and joining again starts afresh: what happened while away is not counted.
+    ok(await joiner.gql(M.leave, { input: { circleId: old.id } }));
+    await host.createPost(thread);
+    await joiner.join(old);
+    expect(await count(joiner)).toBe(0);
+  });
+
   it('is 0 for someone who is not a member', async () => {
     await coordinator.createThread(circle);
     expect(await unread(outsider)).toBe(0);

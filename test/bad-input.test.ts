@@ -172,6 +172,21 @@ describe('mutation input', () => {
       input: () => ({ postId: post.id, body: 'p'.repeat(20_001) }),
       field: 'body',
     },
+    { name: 'a resource title over 200 characters', query: SHARE, input: () => resourceInput({ title: 'r'.repeat(201) }), field: 'title' },
+    { name: 'a blank resource title', query: SHARE, input: () => resourceInput({ title: ' \t ' }), field: 'title' },
+    {
+      name: 'a resource description over 2,000 characters',
+      query: SHARE,
+      input: () => resourceInput({ description: 'd'.repeat(2001) }),
+      field: 'description',
+    },
+    {
+      name: 'a resource URL over 2,000 characters',
+      query: SHARE,
+      input: () => resourceInput({ url: `https://example.org/${'u'.repeat(2001 - 'https://example.org/'.length)}` }),
+      field: 'url',
+    },
+    { name: 'a resource URL without a host', query: SHARE, input: () => resourceInput({ url: 'https://' }), field: 'url' },
     { name: 'a javascript: resource URL', query: SHARE, input: () => resourceInput({ url: 'javascript:alert(1)' }), field: 'url' },
     { name: 'an ftp: resource URL', query: SHARE, input: () => resourceInput({ url: 'ftp://x' }), field: 'url' },
     { name: 'a relative resource URL', query: SHARE, input: () => resourceInput({ url: 'guides/apbdes.pdf' }), field: 'url' },
@@ -192,6 +207,19 @@ describe('mutation input', () => {
 
   it.each(cases)('rejects $name with BAD_USER_INPUT naming $field and writes nothing', async ({ query, input, field }) => {
     await rejectsWithoutWriting(() => send(query, { input: input() }, member.token), 'BAD_USER_INPUT', field);
+  });
+
+  it('accepts a resource title, description and URL at their limits of 200, 2,000 and 2,000 characters, stored whole', async () => {
+    const title = 'T'.repeat(200);
+    const description = 'D'.repeat(2000);
+    const url = `https://example.org/${'u'.repeat(2000 - 'https://example.org/'.length)}`;
+    const res = await send(
+      `mutation($input: ShareResourceInput!) { shareResource(input: $input) { resource { title description url } } }`,
+      { input: resourceInput({ title, description, url }) },
+      member.token,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.shareResource.resource).toEqual({ title, description, url });
   });
 
   it('answers a well-formed ID of the wrong type (a User ID as circleId) with NOT_FOUND and writes nothing', async () => {

@@ -52,6 +52,12 @@ describe('exactly once, in order, with resume', () => {
 
     const random = prng(20210916);
     const received: string[] = [];
+    // Every payload must carry its event: one with errors or without data is a failed delivery.
+    const malformed: unknown[] = [];
+    const cursorOf = (payload: any): string => {
+      if (payload?.data?.circleActivity == null || payload.errors !== undefined) malformed.push(payload);
+      return payload?.data?.circleActivity?.cursor;
+    };
     let reconnects = 0;
     let writing = true;
 
@@ -67,7 +73,7 @@ describe('exactly once, in order, with resume', () => {
         const quota = 3 + Math.floor(random() * 25);
         const seenBefore = received.length;
         const pull = setInterval(() => {
-          while (sub.received.results.length) received.push(sub.received.results.shift().data.circleActivity.cursor);
+          while (sub.received.results.length) received.push(cursorOf(sub.received.results.shift()));
         }, 1);
         await until(
           () => received.length - seenBefore >= quota || (!writing && received.length >= WRITERS * POSTS_PER_WRITER) || sub.received.errors.length > 0,
@@ -75,7 +81,7 @@ describe('exactly once, in order, with resume', () => {
           'events',
         ).finally(() => clearInterval(pull));
         // Drop whatever is in flight on purpose: the resume cursor must cover it.
-        while (sub.received.results.length) received.push(sub.received.results.shift().data.circleActivity.cursor);
+        while (sub.received.results.length) received.push(cursorOf(sub.received.results.shift()));
         expect(sub.received.errors).toEqual([]);
         sub.dispose();
         await client.dispose();
@@ -101,6 +107,7 @@ describe('exactly once, in order, with resume', () => {
     console.log(
       `exactly-once: ${WRITERS} writers, ${expected.length} activities, ${reconnects} reconnects, duplicates ${duplicates}, missing ${missing}`,
     );
+    expect(malformed).toEqual([]);
     expect(expected.length).toBe(WRITERS * POSTS_PER_WRITER);
     expect(duplicates).toBe(0);
     expect(missing).toBe(0);

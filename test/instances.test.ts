@@ -1,11 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
 import { createDatabase, type Database } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { seedKit } from './support/seed-kit.js';
-import { collect, until, wsClient } from './support/ws.js';
+import { collect, expectWellFormedPayloads, until, wsClient } from './support/ws.js';
 
 const onPostgres = process.env.TEST_DATABASE === 'postgres';
 
@@ -20,6 +20,7 @@ describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
     bDatabase = await createDatabase({ url: a.databaseUrl! });
     b = await buildApp({ database: bDatabase, logger: createLogger('error') });
   });
+  afterEach(() => expectWellFormedPayloads());
   afterAll(async () => {
     await b?.stop();
     await bDatabase?.close();

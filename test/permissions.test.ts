@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * The permission matrix of DESIGN.md, one `describe` per row, through GraphQL. Every refused write
  * is checked twice: the error code, and that nothing reached the database (the circle's
@@ -6,7 +7,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { circles, organisationMembers, organisations, regions } from '../src/db/schema.js';
-import { fromGlobalId } from '../src/shared/ids.js';
+import { fromGlobalId, toGlobalId } from '../src/shared/ids.js';
 import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { codeOf, ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
 
@@ -45,6 +46,8 @@ const CREATE_CIRCLE = `mutation($input: CreateCircleInput!) {
 const CREATE_ORG = `mutation($input: CreateOrganisationInput!) {
   createOrganisation(input: $input) { organisation { id slug viewerRole members { nodes { role user { id } } } } }
 }`;
+const SHARE = `mutation($input: ShareResourceInput!) { shareResource(input: $input) { resource { id organisation { id } } } }`;
+const REMOVE_REACTION = `mutation($input: RemoveReactionInput!) { removeReaction(input: $input) { reactionGroups { content count } } }`;
 const ADD_ORG_MEMBER = `mutation($input: AddOrganisationMemberInput!) { addOrganisationMember(input: $input) { membership { role user { id } } } }`;
 const POST = `query($id: ID!) { node(id: $id) { ... on Post { id body isDeleted editedAt } } }`;
 const THREAD = `query($id: ID!) { node(id: $id) { ... on Thread { id title isPinned isLocked postCount } } }`;
@@ -70,7 +73,9 @@ async function footprint(circle: Ref) {
         left join posts p on p.id = r.post_id
         join threads t on t.id = coalesce(r.thread_id, p.thread_id)
         where t.circle_id = ${id}::uuid)`,
-      members: sql<string>`(select coalesce(string_agg(m.user_id::text || ':' || m.role, ',' order by m.user_id), '') from circle_members m where m.circle_id = ${id}::uuid)`,
+      members: sql<string>`(select coalesce(string_agg(m.user_id::text || ':' || m.role || ':' || coalesce(m.organisation_id::text, ''), ',' order by m.user_id), '')
+        from circle_members m where m.circle_id = ${id}::uuid)`,
+      resources: sql<number>`(select count(*)::int from resource_circles rc where rc.circle_id = ${id}::uuid)`,
       organisations: sql<number>`(select count(*)::int from circle_organisations co where co.circle_id = ${id}::uuid)`,
       activity: sql<number>`(select count(*)::int from activity a where a.circle_id = ${id}::uuid)`,
     })
@@ -613,7 +618,7 @@ describe('add/remove members, change roles: coordinators only', () => {
         const loser = results[0].errors ? 'coordinator' : 'facilitator';
         expect(codeOf(results[loser === 'coordinator' ? 0 : 1]), why).toBe(refusal(loser));
         const { members } = await footprint(pair);
-        expect(members.split(',').filter((m: string) => m.endsWith(':COORDINATOR'))).toHaveLength(1);
+        expect(members.split(',').filter((m: string) => m.includes(':COORDINATOR:'))).toHaveLength(1);
       }
     },
   );
@@ -774,12 +779,16 @@ describe('an ARCHIVED circle is read-only', () => {
   let circle: Ref;
   let thread: Ref;
   let post: Ref;
+  let otherOrg: Ref;
   beforeAll(async () => {
     ({ coordinator, circle } = await kit.circleWithCoordinator({ visibility: 'PUBLIC' }));
     [participant, outsider, newcomer] = await Promise.all([kit.user(), kit.user(), kit.user()]);
     await participant.join(circle);
     thread = await participant.createThread(circle, { title: 'Laporan akhir' });
     post = await participant.createPost(thread, { body: 'Terima kasih semua' });
+    ok(await participant.gql(ADD_REACTION, { input: { subjectId: post.id, content: 'HEART' } }));
+    // An organisation the coordinator is ADMIN of, so only the archive can refuse bringing it in.
+    otherOrg = await coordinator.createOrg();
     // No mutation archives a circle yet, so the test sets the status directly.
     await hub.database.db
       .update(circles)
@@ -807,6 +816,13 @@ describe('an ARCHIVED circle is read-only', () => {
     ['join it', () => outsider.gql(JOIN, { input: { circleId: circle.id } })],
     ['add a member as coordinator', () => coordinator.gql(ADD_MEMBER, { input: { circleId: circle.id, userId: newcomer.id, role: 'PARTICIPANT' } })],
     ['change a role as coordinator', () => coordinator.gql(SET_ROLE, { input: { circleId: circle.id, userId: participant.id, role: 'FACILITATOR' } })],
+    ['remove a member as coordinator', () => coordinator.gql(REMOVE_MEMBER, { input: { circleId: circle.id, userId: participant.id } })],
+    ['add an organisation as coordinator and ADMIN of it', () => coordinator.gql(ADD_ORG, { input: { circleId: circle.id, organisationId: otherOrg.id } })],
+    [
+      'share a resource with it',
+      () => participant.gql(SHARE, { input: { title: 'Laporan', kind: 'DOCUMENT', url: 'https://example.org/laporan.pdf', circleIds: [circle.id] } }),
+    ],
+    ['remove their reaction', () => participant.gql(REMOVE_REACTION, { input: { subjectId: post.id, content: 'HEART' } })],
   ] as [string, () => Promise<GraphQLResponse>][])('forbids anyone to %s, and writes nothing', async (_what, write) => {
     await expectRefused(circle, 'FORBIDDEN', write);
   });
@@ -814,5 +830,74 @@ describe('an ARCHIVED circle is read-only', () => {
   it('still lets a member leave: nobody is held in an archived circle', async () => {
     ok(await participant.gql(LEAVE, { input: { circleId: circle.id } }));
     expect((ok(await circleAs(participant, circle)) as any).circle.viewerRole).toBeNull();
+  });
+});
+
+describe('acting for an organisation: only one the person belongs to', () => {
+  const JOIN_FOR = `mutation($input: JoinCircleInput!) { joinCircle(input: $input) { membership { role organisation { id } } } }`;
+  const ADD_FOR = `mutation($input: AddCircleMemberInput!) { addCircleMember(input: $input) { membership { role organisation { id } } } }`;
+  let coordinator: Actor;
+  let member: Actor;
+  let stranger: Actor;
+  let org: Ref;
+  let foreignOrg: Ref;
+  let circle: Ref;
+  const resource = (organisationId: string) => ({
+    title: 'Panduan SDGs Desa',
+    kind: 'DOCUMENT',
+    url: 'https://example.org/sdgs-desa.pdf',
+    circleIds: [circle.id],
+    organisationId,
+  });
+  beforeAll(async () => {
+    ({ coordinator, org, circle } = await kit.circleWithCoordinator({ visibility: 'PUBLIC' }));
+    const other = await kit.user();
+    [member, stranger] = await Promise.all([kit.user(), kit.user()]);
+    await coordinator.addToOrg(org, member, 'MEMBER');
+    foreignOrg = await other.createOrg();
+  });
+
+  it('refuses joinCircle for an organisation the joiner does not belong to with FORBIDDEN naming organisationId, and adds no member', async () => {
+    for (const organisationId of [org.id, foreignOrg.id]) {
+      const res = await expectRefused(circle, 'FORBIDDEN', () => stranger.gql(JOIN_FOR, { input: { circleId: circle.id, organisationId } }));
+      expect(res.errors![0].extensions!.field).toBe('organisationId');
+    }
+  });
+
+  it('refuses addCircleMember naming an organisation the new member does not belong to with BAD_USER_INPUT naming organisationId', async () => {
+    // The coordinator belongs to `org`; the person added does not.
+    const res = await expectRefused(circle, 'BAD_USER_INPUT', () =>
+      coordinator.gql(ADD_FOR, { input: { circleId: circle.id, userId: stranger.id, role: 'PARTICIPANT', organisationId: org.id } }),
+    );
+    expect(res.errors![0].extensions!.field).toBe('organisationId');
+  });
+
+  it('refuses shareResource for an organisation the sharer does not belong to with FORBIDDEN naming organisationId, and shares nothing', async () => {
+    await stranger.join(circle);
+    const res = await expectRefused(circle, 'FORBIDDEN', () => stranger.gql(SHARE, { input: resource(org.id) }));
+    expect(res.errors![0].extensions!.field).toBe('organisationId');
+  });
+
+  it('answers NOT_FOUND naming organisationId for an organisation that does not exist', async () => {
+    const missing = toGlobalId('Organisation', randomUUID());
+    for (const write of [
+      () => member.gql(JOIN_FOR, { input: { circleId: circle.id, organisationId: missing } }),
+      () => coordinator.gql(ADD_FOR, { input: { circleId: circle.id, userId: member.id, role: 'PARTICIPANT', organisationId: missing } }),
+      () => coordinator.gql(SHARE, { input: resource(missing) }),
+    ]) {
+      const res = await expectRefused(circle, 'NOT_FOUND', write);
+      expect(res.errors![0].extensions!.field).toBe('organisationId');
+    }
+  });
+
+  it('records the organisation when the person belongs to it', async () => {
+    const joined = ok(await member.gql(JOIN_FOR, { input: { circleId: circle.id, organisationId: org.id } })) as any;
+    expect(joined.joinCircle.membership).toEqual({ role: 'PARTICIPANT', organisation: { id: org.id } });
+    const shared = ok(await member.gql(SHARE, { input: resource(org.id) })) as any;
+    expect(shared.shareResource.resource.organisation).toEqual({ id: org.id });
+    const { coordinator: other, circle: second } = await kit.circleWithCoordinator();
+    await coordinator.addToOrg(org, other, 'MEMBER');
+    const added = ok(await other.gql(ADD_FOR, { input: { circleId: second.id, userId: member.id, role: 'FACILITATOR', organisationId: org.id } })) as any;
+    expect(added.addCircleMember.membership).toEqual({ role: 'FACILITATOR', organisation: { id: org.id } });
   });
 });

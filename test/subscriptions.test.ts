@@ -3,11 +3,12 @@ import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/passwords.js';
 import { hashToken, newToken } from '../src/auth/tokens.js';
-import { sessions, users } from '../src/db/schema.js';
-import { toGlobalId } from '../src/shared/ids.js';
+import { eq, sql } from 'drizzle-orm';
+import { sessions, threads, users } from '../src/db/schema.js';
+import { fromGlobalId, toGlobalId } from '../src/shared/ids.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { seedKit, type Actor, type Ref } from './support/seed-kit.js';
-import { collect, until, wsClient } from './support/ws.js';
+import { collect, expectWellFormedPayloads, payloadProblems, until, wsClient } from './support/ws.js';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -24,6 +25,7 @@ function client(token?: string): Client {
   return c;
 }
 afterEach(async () => {
+  expectWellFormedPayloads();
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
   await until(() => hub.app.hub.subscriberCount === 0, 10_000, 'every subscription closed after the test');
 });
@@ -49,9 +51,15 @@ const MY_SUB = `subscription($after: String) { myActivity(after: $after) { ${FIE
 
 type Sub = ReturnType<typeof collect>;
 
-/** The activities a subscription received (the root field of every `next` with data). */
+/**
+ * The activities a subscription received: the root field of every `next`. Each payload must carry
+ * data and no error; only the error result that ends a subscription (then `complete`) is left out.
+ */
 function events(sub: Sub): any[] {
-  return sub.received.results.filter((r) => r.data).map((r) => Object.values(r.data)[0]);
+  expect(payloadProblems(sub.received)).toEqual([]);
+  const { results, completed } = sub.received;
+  const ending = completed && results.at(-1)?.data == null ? 1 : 0;
+  return results.slice(0, results.length - ending).map((r) => Object.values(r.data)[0]);
 }
 const bodies = (sub: Sub) => events(sub).map((e) => e.post?.body ?? null);
 const cursors = (sub: Sub) => events(sub).map((e) => e.cursor as string);
@@ -624,6 +632,101 @@ describe('variables', () => {
     await coordinator.createPost(thread, { body: 'live' });
     await received(sub, 'live');
     expect(bodies(sub)).toEqual(['old 2', 'live']);
+  });
+});
+
+describe('an event whose execution fails', () => {
+  it('arrives masked as INTERNAL_SERVER_ERROR, without the internal message, and the subscription goes on', async () => {
+    const kit = seedKit(hub);
+    const { coordinator, circle } = await kit.circleWithCoordinator();
+    const broken = await coordinator.createThread(circle, { title: 'Rusak' });
+    const sound = await coordinator.createThread(circle, { title: 'Utuh' });
+    // A value no DateTime can represent: rendering `createdAt` of this thread throws inside
+    // graphql-js's serialisation, a failure the hub did not foresee.
+    await hub.database.db
+      .update(threads)
+      .set({ createdAt: sql`'infinity'::timestamptz` })
+      .where(eq(threads.id, fromGlobalId(broken.id, 'Thread', 'threadId')));
+    await caughtUp();
+    const DOC = `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { kind post { body } thread { title createdAt } } }`;
+    const sub = collect(client(coordinator.token), DOC, { circleId: circle.id }, { errorsExpected: true });
+    await subscribed(1);
+
+    await coordinator.createPost(broken, { body: 'di utas rusak' });
+    await coordinator.createPost(sound, { body: 'di utas utuh' });
+    await until(() => sub.received.results.length === 2, 10_000, 'both events');
+
+    const [failed, next] = sub.received.results;
+    // The rest of the event still arrives; the field that failed is null, with a masked error.
+    expect(failed.data).toEqual({ circleActivity: { kind: 'POST_CREATED', post: { body: 'di utas rusak' }, thread: null } });
+    expect(failed.errors).toHaveLength(1);
+    expect(failed.errors[0]).toMatchObject({ message: 'Internal server error.', path: ['circleActivity', 'thread', 'createdAt'] });
+    expect(failed.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(JSON.stringify(failed)).not.toMatch(/DateTime|Invalid|infinity|represent/i);
+    expect(next).toEqual({ data: { circleActivity: { kind: 'POST_CREATED', post: { body: 'di utas utuh' }, thread: expect.objectContaining({ title: 'Utuh' }) } } });
+    expect(sub.received.completed).toBe(false);
+    expect(sub.received.errors).toEqual([]);
+    expect(hub.app.hub.subscriberCount).toBe(1);
+
+    // Over HTTP the same field fails the same way, masked the same way.
+    const res = await coordinator.gql(`query($id: ID!) { node(id: $id) { ... on Thread { title createdAt } } }`, { id: broken.id });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]).toMatchObject({ message: 'Internal server error.', path: ['node', 'createdAt'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(res)).not.toMatch(/DateTime|Invalid|infinity|represent/i);
+  });
+});
+
+describe('viewer-dependent fields in a shared document', () => {
+  // One document per field: a document selecting several would stay per viewer through any one of them.
+  const DOCS = {
+    email: `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { kind actor { id email } } }`,
+    viewerHasReacted: `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { kind post { reactionGroups { content count viewerHasReacted } } } }`,
+    viewerCanPost: `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { kind circle { viewerCanPost } } }`,
+    viewerUnreadCount: `subscription($circleId: ID!) { circleActivity(circleId: $circleId) { kind circle { viewerUnreadCount } } }`,
+  };
+
+  it('two viewers sharing each document each get their own email, viewerHasReacted, viewerCanPost and viewerUnreadCount', async () => {
+    const kit = seedKit(hub);
+    const { coordinator, circle } = await kit.circleWithCoordinator();
+    const member = await kit.user('Member');
+    const passerby = await kit.user('Passer-by'); // may read the PUBLIC circle, is no member
+    await member.join(circle);
+    const thread = await coordinator.createThread(circle);
+    const post = await coordinator.createPost(thread, { body: 'Undangan rapat' });
+
+    await caughtUp();
+    const subsOf = (who: Actor) =>
+      Object.fromEntries(Object.entries(DOCS).map(([field, doc]) => [field, collect(client(who.token), doc, { circleId: circle.id })]));
+    // The passer-by subscribes first, so a wrongly shared execution would run as them for both.
+    const theirs = subsOf(passerby);
+    await subscribed(4);
+    const mine = subsOf(member);
+    await subscribed(8);
+
+    await member.must(`mutation($input: AddReactionInput!) { addReaction(input: $input) { __typename } }`, {
+      input: { subjectId: post.id, content: 'HEART' },
+    });
+    await until(() => [...Object.values(mine), ...Object.values(theirs)].every((s) => s.received.results.length === 1), 10_000, 'the reaction on all 8');
+    const got = (subs: Record<string, Sub>) => Object.fromEntries(Object.entries(subs).map(([field, s]) => [field, events(s)[0]]));
+    const UNREAD = `query($slug: String!) { circle(slug: $slug) { viewerUnreadCount } }`;
+    const unreadOf = async (who: Actor) => (await who.must(UNREAD, { slug: circle.slug })).circle.viewerUnreadCount;
+    const memberUnread = await unreadOf(member);
+    expect(memberUnread).toBe(2); // the thread and the post, not their own join and reaction
+    expect(await unreadOf(passerby)).toBe(0);
+
+    const reaction = { kind: 'REACTION_ADDED' };
+    expect(got(mine)).toEqual({
+      email: { ...reaction, actor: { id: member.id, email: member.email } },
+      viewerHasReacted: { ...reaction, post: { reactionGroups: [{ content: 'HEART', count: 1, viewerHasReacted: true }] } },
+      viewerCanPost: { ...reaction, circle: { viewerCanPost: true } },
+      viewerUnreadCount: { ...reaction, circle: { viewerUnreadCount: memberUnread } },
+    });
+    expect(got(theirs)).toEqual({
+      email: { ...reaction, actor: { id: member.id, email: null } },
+      viewerHasReacted: { ...reaction, post: { reactionGroups: [{ content: 'HEART', count: 1, viewerHasReacted: false }] } },
+      viewerCanPost: { ...reaction, circle: { viewerCanPost: false } },
+      viewerUnreadCount: { ...reaction, circle: { viewerUnreadCount: 0 } },
+    });
   });
 });
 

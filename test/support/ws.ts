@@ -17,9 +17,52 @@ export function wsClient(url: string, token?: string, opts: { lazy?: boolean } =
   });
 }
 
-/** Subscribes and collects everything; `ready` resolves once the server acknowledged the socket. */
-export function collect(client: Client, query: string, variables?: Record<string, unknown>) {
+/** Codes a subscription may end with (one error result, then `complete`): the server's refusals. */
+const ENDING_CODES = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'BAD_USER_INPUT']);
+
+/**
+ * What is wrong with the `next` payloads a subscription received, as readable lines; [] when
+ * every payload carries data and no error. The one exception is a last payload without data
+ * whose errors all carry an ending code (FORBIDDEN when the viewer was removed), followed by
+ * `complete`: that is how the server ends a subscription.
+ */
+export function payloadProblems(received: Received): string[] {
+  const problems: string[] = [];
+  received.results.forEach((r, i) => {
+    const isEnding =
+      i === received.results.length - 1 &&
+      received.completed &&
+      r?.data == null &&
+      Array.isArray(r?.errors) &&
+      r.errors.length > 0 &&
+      r.errors.every((e: any) => ENDING_CODES.has(e?.extensions?.code));
+    if (isEnding) return;
+    if (r?.data == null) problems.push(`payload ${i} has no data: ${JSON.stringify(r)}`);
+    else if (r.errors !== undefined) problems.push(`payload ${i} has errors: ${JSON.stringify(r.errors)}`);
+  });
+  return problems;
+}
+
+/** Every subscription `collect` opened that did not say it expects error payloads. */
+const strict: Received[] = [];
+
+/**
+ * For an `afterEach`: every `next` payload of every subscription collected since the last call
+ * carried data and no error (see payloadProblems). Without it, an event whose execution fails
+ * would reach the client as `{ errors }` and tests counting only results with data would pass.
+ */
+export function expectWellFormedPayloads(): void {
+  const problems = strict.splice(0).flatMap(payloadProblems);
+  if (problems.length) throw new Error(`subscription payloads with errors or without data:\n${problems.join('\n')}`);
+}
+
+/**
+ * Subscribes and collects everything; `ready` resolves once the server acknowledged the socket.
+ * Unless `errorsExpected`, its payloads are checked by `expectWellFormedPayloads`.
+ */
+export function collect(client: Client, query: string, variables?: Record<string, unknown>, opts: { errorsExpected?: boolean } = {}) {
   const received: Received = { results: [], errors: [], completed: false };
+  if (!opts.errorsExpected) strict.push(received);
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const dispose = client.subscribe(

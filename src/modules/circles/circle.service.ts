@@ -246,7 +246,7 @@ export async function addCircleMember(ctx: Context, input: AddCircleMemberInput)
     await circleFor(tx, viewer, circleId, 'manageMembers');
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
     if (!user) throw new NotFoundError('User', 'userId');
-    await assertBelongsTo(tx, userId, organisationId, 'this person does');
+    await assertBelongsTo(tx, userId, organisationId, 'theirs');
     return insertMember(tx, viewer, { circleId, userId, role: input.role, organisationId });
   });
 }

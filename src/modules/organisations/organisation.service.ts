@@ -168,12 +168,16 @@ export async function memberOrganisations(q: Queryable, userId: string, ids: str
   return new Set(rows.map((r) => r.id));
 }
 
-/** The organisation exists and `userId` belongs to it (the viewer, unless `who` says otherwise). */
-export async function assertBelongsTo(q: Queryable, userId: string, organisationId: string | undefined, who = 'you do') {
+/**
+ * The organisation someone takes part for exists and they belong to it. The viewer claiming an
+ * organisation they are not in is refused FORBIDDEN, as createCircle refuses it; a coordinator
+ * naming the wrong organisation for someone else (`whose: 'theirs'`) made a mistake in the input.
+ */
+export async function assertBelongsTo(q: Queryable, userId: string, organisationId: string | undefined, whose: 'mine' | 'theirs' = 'mine') {
   if (!organisationId) return;
   const [org] = await q.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
   if (!org) throw new NotFoundError('Organisation', 'organisationId');
-  if (!(await memberOrganisations(q, userId, [organisationId])).has(organisationId)) {
-    throw new BadInputError('organisationId', `${who} not belong to this organisation`);
-  }
+  if ((await memberOrganisations(q, userId, [organisationId])).has(organisationId)) return;
+  if (whose === 'mine') throw new ForbiddenError('organisationId: you may only act for an organisation you belong to.', 'organisationId');
+  throw new BadInputError('organisationId', 'this person does not belong to this organisation');
 }
