@@ -54,8 +54,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   // A request-level GraphQLError (no path) without a code of its own is Apollo refusing a bad
   // request, e.g. a persisted query whose hash does not match: the client's fault, not ours.
-  // Apollo fills in INTERNAL_SERVER_ERROR for it, so the original is what tells.
-  if (original instanceof GraphQLError && !original.path && original.extensions?.code === undefined) {
+  // Apollo fills in INTERNAL_SERVER_ERROR for it, so the original is what tells. One raised while
+  // a field resolved (a path outside) is ours, e.g. a scalar refusing a stored value.
+  if (original instanceof GraphQLError && !original.path && !formatted.path && original.extensions?.code === undefined) {
     return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
   }
   if (isExpected(error) || CLIENT_CODES.has(String(formatted.extensions?.code))) {
