@@ -20,14 +20,18 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics, operationNameOf } from './metrics.js';
 import { migrationsApplied } from './db/migrate.js';
 import { buildSchema } from './schema.js';
+import proxyaddr from 'proxy-addr';
 import { bearerToken } from './auth/tokens.js';
-import { authenticate } from './modules/users/user.service.js';
+import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
+import { policyWith, type PolicyOverrides } from './auth/policy.js';
+import { Security } from './auth/security.js';
 import { queryLimitsRule } from './shared/limits.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
 import { createNotifier } from './realtime/notifier.js';
 import { attachWebSocketServer, REQUEST_ID, type WebSocketLimits } from './realtime/ws-server.js';
+import { SessionSockets } from './realtime/session-sockets.js';
 
 export interface AppOptions {
   database: Database;
@@ -37,6 +41,8 @@ export interface AppOptions {
   webSocket?: Partial<WebSocketLimits>;
   /** This instance's metrics; a fresh registry by default. */
   metrics?: Metrics;
+  /** Session lifetimes, abuse limits and proxies to trust; production defaults in auth/policy.ts. */
+  security?: PolicyOverrides;
 }
 
 export interface App {
@@ -50,6 +56,8 @@ export interface App {
   metrics: Metrics;
   /** Marks the instance not ready (GET /readyz answers 503) ahead of `stop`; it still serves. */
   drain(): void;
+  security: Security;
+  sessionSockets: SessionSockets;
   stop(): Promise<void>;
 }
 
@@ -153,6 +161,28 @@ function accessLog(logger: Logger, metrics: Metrics): express.RequestHandler {
   };
 }
 
+/**
+ * RATE_LIMITED answers carry Retry-After (the longest wait asked for), and when nothing else
+ * came back, status 429, so HTTP clients and proxies that know nothing of GraphQL back off too.
+ */
+function retryAfterHeader(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { errors, data } = response.body.singleResult;
+          const limited = (errors ?? []).filter((e) => e.extensions?.code === 'RATE_LIMITED');
+          if (limited.length === 0) return;
+          const wait = Math.max(1, ...limited.map((e) => Number(e.extensions?.retryAfter) || 1));
+          response.http.headers.set('retry-after', String(wait));
+          if (data == null && limited.length === errors!.length) response.http.status = 429;
+        },
+      };
+    },
+  };
+}
+
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 const KNOWN_ROUTES = new Set([...PROBES, '/graphql']);
 
@@ -168,8 +198,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger('info');
   const metrics = options.metrics ?? new Metrics();
   const schema = await buildSchema();
+  const policy = policyWith(options.security);
+  const security = new Security(database.db, policy);
   const app = express();
   app.disable('x-powered-by');
+  // Only proxies named here may set X-Forwarded-For: anyone else could pick their own address and dodge the limits.
+  app.set('trust proxy', policy.trustProxy);
+  const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
   const httpServer = http.createServer(app);
   let draining = false;
   let migrated = false;
@@ -190,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       requestLogging(logger),
+      retryAfterHeader(),
     ],
   });
   await apollo.start();
@@ -246,9 +282,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       context: async ({ req, res }) => {
         const access = res.locals.access as AccessRecord;
         try {
-          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization));
+          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization), policy.session);
           access.userId = viewer?.user.id ?? null;
-          return { ...createContext(database.db, viewer, access.requestId), access };
+          const client = { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] };
+          return { ...createContext(database.db, viewer, access.requestId, { security, client }), access };
         } catch (err) {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -275,10 +312,32 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const db = database.db;
-  const feed: ActivityFeed = new ActivityFeed(db, createNotifier(database, logger, metrics), logger, (rows) => hub.onRows(rows), metrics);
+  const notifier = createNotifier(database, logger, metrics);
+  const sessionSockets = new SessionSockets(db, policy.session, logger);
+  notifier.listen(SESSIONS_CHANNEL, (userId) => {
+    sessionSockets.recheck(userId).catch((err) => logger.warn('session recheck failed; the sweep retries', { err: (err as Error).message }));
+  });
+  const feed: ActivityFeed = new ActivityFeed(db, notifier, logger, (rows) => hub.onRows(rows), metrics);
   const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors, metrics });
   await feed.start();
-  const ws = attachWebSocketServer({ httpServer, path: '/graphql', schema, db, hub, logger, metrics, limits: options.webSocket });
+  sessionSockets.start();
+  const limiterSweep = setInterval(() => {
+    security.sweep().catch((err) => logger.warn('rate limit sweep failed', { err: (err as Error).message }));
+  }, 5 * 60_000);
+  limiterSweep.unref();
+  const ws = attachWebSocketServer({
+    httpServer,
+    path: '/graphql',
+    schema,
+    db,
+    hub,
+    logger,
+    metrics,
+    limits: options.webSocket,
+    security,
+    sessionSockets,
+    clientAddress: (request) => proxyaddr(request, trustProxy),
+  });
   const raw = database.raw;
   metrics.observe({
     subscriptions: () => hub.subscriberCount,
@@ -301,11 +360,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     feed,
     hub,
     metrics,
+    security,
+    sessionSockets,
     drain() {
       draining = true;
     },
     async stop() {
       draining = true;
+      clearInterval(limiterSweep);
+      sessionSockets.stop();
       // Sockets first (clients resume by cursor elsewhere), then in-flight HTTP requests drain.
       await ws.close();
       logger.debug('websockets closed');

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_POLICY, type PolicyOverrides } from './auth/policy.js';
 
 export interface Config {
   port: number;
@@ -9,6 +10,8 @@ export interface Config {
   poolSize: number;
   demoData: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Session lifetimes, proxies to trust and abuse limits (defaults in auth/policy.ts). */
+  security: PolicyOverrides;
 }
 
 export class ConfigError extends Error {}
@@ -31,6 +34,23 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+/**
+ * Express's 'trust proxy': unset or false, the socket's own address; a hop count; or a
+ * comma-separated list of addresses, subnets or names (loopback, linklocal, uniquelocal).
+ */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (/^[0-9]+$/.test(raw)) return Number(raw);
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError('TRUST_PROXY=true would let any client choose its address; give a hop count or the proxies\' addresses');
+  }
+  if (!/^[0-9A-Za-z.:/,\s]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be a hop count or a list of addresses/subnets, got "${raw}"`);
+  return raw;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
@@ -48,5 +68,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     demoData: bool(env, 'DEMO_DATA', true),
     logLevel: logLevel as Config['logLevel'],
+    security: {
+      session: {
+        idleMs: int(env, 'SESSION_IDLE_DAYS', DEFAULT_POLICY.session.idleMs / DAY_MS, 1, 3650) * DAY_MS,
+        maxAgeMs: int(env, 'SESSION_MAX_DAYS', DEFAULT_POLICY.session.maxAgeMs / DAY_MS, 1, 3650) * DAY_MS,
+      },
+      trustProxy: trustProxy(env),
+      hashing: {
+        concurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', DEFAULT_POLICY.hashing.concurrency, 1, 64),
+        queue: int(env, 'PASSWORD_HASH_QUEUE', DEFAULT_POLICY.hashing.queue, 0, 10_000),
+      },
+      limits: {
+        signUpPerAddressPerHour: int(env, 'SIGN_UPS_PER_ADDRESS_PER_HOUR', DEFAULT_POLICY.limits.signUpPerAddressPerHour, 1, 1_000_000),
+        socketsPerUser: int(env, 'SOCKETS_PER_USER', DEFAULT_POLICY.limits.socketsPerUser, 1, 100_000),
+      },
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Db } from './db/client.js';
 import type { UserRow } from './db/schema.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Standing } from './auth/permissions.js';
+import type { Security } from './auth/security.js';
 
 export interface Viewer {
   user: UserRow;
@@ -19,6 +20,19 @@ export interface AccessRecord {
   outcome?: string;
 }
 
+/** Who is asking, as far as the connection tells: for limits and the session list. */
+export interface ClientInfo {
+  /** The client's address, through trusted proxies only (policy.trustProxy). */
+  address: string;
+  userAgent: string | undefined;
+}
+
+/** What a request from a client carries; absent for the hub's own executions of subscription events. */
+export interface RequestInfo {
+  security: Security;
+  client: ClientInfo;
+}
+
 export interface Context {
   requestId: string;
   db: Db;
@@ -31,10 +45,17 @@ export interface Context {
    * subscription hub then renders an event separately for moderators and for everyone else.
    */
   audienceSensitive: boolean;
+  request: RequestInfo | null;
 }
 
-export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID()): Context {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), audienceSensitive: false };
+export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID(), request: RequestInfo | null = null): Context {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), audienceSensitive: false, request };
+}
+
+/** The client request behind a context; only mutations and fields that clients call directly ask for it. */
+export function requestOf(ctx: Context): RequestInfo {
+  if (!ctx.request) throw new Error('This operation needs a client request (HTTP or WebSocket).');
+  return ctx.request;
 }
 
 /** The viewer's standing in a circle, from per-request loaders (batched across a query). */

@@ -50,9 +50,10 @@ export class ConflictError extends HubError {
   }
 }
 
+/** `retryAfter`: whole seconds until a retry can succeed; HTTP answers carry it as Retry-After too. */
 export class RateLimitedError extends HubError {
-  constructor(message = 'Too many requests; slow down and retry shortly.') {
-    super('RATE_LIMITED', message);
+  constructor(message = 'Too many requests; slow down and retry shortly.', retryAfter?: number, extra: Record<string, unknown> = {}) {
+    super('RATE_LIMITED', message, { ...(retryAfter !== undefined ? { retryAfter: Math.max(1, Math.ceil(retryAfter)) } : {}), ...extra });
   }
 }
 

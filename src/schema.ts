@@ -14,12 +14,13 @@ import { NodeResolver } from './modules/node/node.resolver.js';
 import { OrganisationMembershipResolver, OrganisationResolver } from './modules/organisations/organisation.resolver.js';
 import { RegionResolver } from './modules/regions/region.resolver.js';
 import { ResourceResolver } from './modules/resources/resource.resolver.js';
-import { UserResolver } from './modules/users/user.resolver.js';
+import { SessionResolver, UserResolver } from './modules/users/user.resolver.js';
 import { withSubscriptions } from './realtime/subscriptions.js';
 
 export const resolvers = [
   NodeResolver,
   UserResolver,
+  SessionResolver,
   RegionResolver,
   OrganisationResolver,
   OrganisationMembershipResolver,

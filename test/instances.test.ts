@@ -4,7 +4,7 @@ import { buildApp, type App } from '../src/app.js';
 import { createDatabase, type Database } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startHub, type TestHub } from './support/hub.js';
-import { seedKit } from './support/seed-kit.js';
+import { ok, seedKit } from './support/seed-kit.js';
 import { collect, expectWellFormedPayloads, until, wsClient } from './support/ws.js';
 
 const onPostgres = process.env.TEST_DATABASE === 'postgres';
@@ -78,5 +78,51 @@ describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
     await until(() => sub.received.results.length === 6, 5_000, 'live delivery after reconnect');
     sub.dispose();
     await client.dispose();
+  });
+
+  it('signing out on instance A closes that session\u2019s socket on instance B within seconds (4401)', async () => {
+    const kit = seedKit(a);
+    const { coordinator, circle } = await kit.circleWithCoordinator();
+    const thread = await coordinator.createThread(circle);
+    const signIn = ok(
+      await a.gql(`mutation($input: SignInInput!) { signIn(input: $input) { token } }`, { input: { email: coordinator.email, password: coordinator.password } }),
+    ) as any;
+    const token: string = signIn.signIn.token;
+    const client = wsClient(b.wsUrl, token);
+    let closed: { code: number; reason: string; at: number } | undefined;
+    client.on('closed', (event: any) => void (closed = { code: event.code, reason: String(event.reason), at: Date.now() }));
+    const before = b.hub.subscriberCount;
+    const sub = collect(client, `subscription($id: ID!) { circleActivity(circleId: $id) { kind post { body } } }`, { id: circle.id });
+    await until(() => b.hub.subscriberCount === before + 1, 5_000, 'subscription on instance B');
+
+    const started = Date.now();
+    ok(await a.gql(`mutation { signOut }`, {}, token));
+    await until(() => closed !== undefined, 5_000, 'socket on B closed');
+    const latency = closed!.at - started;
+    console.info(`revocation latency (sign-out on A to close on B): ${latency} ms`);
+    expect(closed!.code).toBe(4401);
+    expect(closed!.reason).toMatch(/revoked/);
+    expect(latency).toBeLessThan(2_000);
+    await coordinator.createPost(thread, { body: 'setelah keluar' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sub.received.results).toEqual([]);
+    await until(() => b.hub.subscriberCount === before, 5_000, 'subscriber removed on B');
+    await client.dispose();
+  });
+
+  it('share the sign-in limits: failures counted on A block the account on B', async () => {
+    const user = await seedKit(a).user();
+    const attempt = async (url: string, password: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `mutation($input: SignInInput!) { signIn(input: $input) { token } }`, variables: { input: { email: user.email, password } } }),
+      });
+      return (await res.json()) as any;
+    };
+    // Five failures are free by default; the sixth starts a block.
+    for (let i = 0; i < 6; i++) expect((await attempt(a.url, 'bukan-sandinya')).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const onB = await attempt(b.url, user.password);
+    expect(onB.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 1 });
   });
 });

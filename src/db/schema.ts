@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   index,
+  integer,
   pgEnum,
   pgTable,
   primaryKey,
@@ -108,11 +109,25 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull().unique(),
+    /** What the user sees in their session list: given at sign-in, else derived from the User-Agent. */
+    label: text('label'),
     createdAt: createdAt(),
+    /** Moved forward at most once a minute (see auth/sessions.ts), not on every request. */
+    lastUsedAt: ts('last_used_at').notNull().defaultNow(),
     revokedAt: ts('revoked_at'),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
+
+/**
+ * rate-limiter-flexible's drizzle store (RateLimiterDrizzle): one row per limited key, shared by
+ * every instance on the same database. `expire` null means the key never expires.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: ts('expire'),
+});
 
 export const organisations = pgTable(
   'organisations',
@@ -491,6 +506,7 @@ export const circleMembersRelations = relations(circleMembers, ({ one }) => ({
 
 /** A user as the hub passes it around: the password hash never leaves the sign-in query. */
 export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
+export type SessionRow = typeof sessions.$inferSelect;
 export const userColumns = { id: users.id, email: users.email, displayName: users.displayName, createdAt: users.createdAt };
 export type OrganisationRow = typeof organisations.$inferSelect;
 export type OrganisationMemberRow = typeof organisationMembers.$inferSelect;

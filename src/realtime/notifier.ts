@@ -15,11 +15,19 @@ export interface Notifier {
   stop(): Promise<void>;
   /** Whether signals can arrive now (false while a lost listener reconnects). */
   readonly connected: boolean;
+  /**
+   * Another channel beside the activity log's, registered before `start`. The handler gets each
+   * payload, and null after a reconnect: notices sent meanwhile are lost, so recheck everything.
+   */
+  listen(channel: string, handler: ChannelHandler): void;
 }
+
+export type ChannelHandler = (payload: string | null) => void;
 
 /** One dedicated LISTEN connection per instance, re-established when it drops. */
 export class PgNotifier implements Notifier {
   private client: pg.Client | undefined;
+  private readonly channels = new Map<string, ChannelHandler>();
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   private attempt = 0;
@@ -52,10 +60,14 @@ export class PgNotifier implements Notifier {
     };
     client.on('error', (err) => lost(err.message));
     client.on('end', () => lost('connection ended'));
-    client.on('notification', () => signal());
+    client.on('notification', (msg) => {
+      if (msg.channel === ACTIVITY_CHANNEL) signal();
+      else this.channels.get(msg.channel)?.(msg.payload ?? null);
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${ACTIVITY_CHANNEL}`);
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       client.removeAllListeners();
       client.end().catch(() => {});
@@ -73,6 +85,11 @@ export class PgNotifier implements Notifier {
     }
     // NOTIFY is not queued for a listener that is away: catch up on whatever committed meanwhile.
     signal();
+    for (const handler of this.channels.values()) handler(null);
+  }
+
+  listen(channel: string, handler: ChannelHandler): void {
+    this.channels.set(channel, handler);
   }
 
   private schedule(signal: () => void) {
@@ -96,7 +113,8 @@ export class PgNotifier implements Notifier {
 
 /** PGlite lives in this process: its own LISTEN/NOTIFY delivers in-process. */
 export class PgliteNotifier implements Notifier {
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly unlisten: (() => Promise<void>)[] = [];
+  private readonly channels = new Map<string, ChannelHandler>();
   constructor(private readonly client: PGlite) {}
 
   get connected(): boolean {
@@ -104,11 +122,16 @@ export class PgliteNotifier implements Notifier {
   }
 
   async start(signal: () => void): Promise<void> {
-    this.unlisten = await this.client.listen(ACTIVITY_CHANNEL, () => signal());
+    this.unlisten.push(await this.client.listen(ACTIVITY_CHANNEL, () => signal()));
+    for (const [channel, handler] of this.channels) this.unlisten.push(await this.client.listen(channel, (payload) => handler(payload)));
+  }
+
+  listen(channel: string, handler: ChannelHandler): void {
+    this.channels.set(channel, handler);
   }
 
   async stop(): Promise<void> {
-    await this.unlisten?.().catch(() => {});
+    for (const unlisten of this.unlisten.splice(0)) await unlisten().catch(() => {});
   }
 }
 

@@ -6,11 +6,13 @@ import { makeServer, CloseCode, handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatError } from '../error-masking.js';
 import type { Db } from '../db/client.js';
-import { createContext, type Viewer } from '../context.js';
-import { HubError } from '../errors.js';
+import { createContext, type ClientInfo, type Viewer } from '../context.js';
+import { HubError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { operationNameOf, type Metrics } from '../metrics.js';
-import { authenticate } from '../modules/users/user.service.js';
+import { authenticate, SESSION_ENDED } from '../auth/sessions.js';
+import type { Security } from '../auth/security.js';
+import type { SessionSockets } from './session-sockets.js';
 import type { Subscriber, SubscriptionHub } from './hub.js';
 import { DocumentCache, prepareSubscription } from './subscriptions.js';
 
@@ -37,12 +39,17 @@ export const DEFAULT_WS_LIMITS: WebSocketLimits = {
 
 /** Close code for a socket that does not read fast enough; its client resumes from its last cursor. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4413;
+/** Close code for a socket beyond its user's limit of open sockets. */
+export const TOO_MANY_SOCKETS_CLOSE_CODE = 4429;
 
 interface Extra {
   socket: WebSocket;
   /** The connection under `socket`, for `next` frames built here (see `nextFrame`). */
   tcp: Duplex;
   viewer: Viewer | null;
+  /** The token of connection_init, checked again before every operation (its session may end meanwhile). */
+  token: string | null;
+  client: ClientInfo;
   authError: GraphQLError | null;
   /** Closes the socket if connection_init does not come in time; cleared once it came. */
   initWait: NodeJS.Timeout | undefined;
@@ -117,14 +124,20 @@ export function attachWebSocketServer(opts: {
   logger: Logger;
   metrics?: Metrics;
   limits?: Partial<WebSocketLimits>;
+  security: Security;
+  sessionSockets: SessionSockets;
+  /** The client's address as HTTP requests see it (through trusted proxies only). */
+  clientAddress: (request: http.IncomingMessage) => string;
 }) {
   const limits = { ...DEFAULT_WS_LIMITS, ...opts.limits };
-  const { schema, db, hub, logger, metrics } = opts;
+  const { schema, db, hub, logger, metrics, security, sessionSockets } = opts;
   /** Counts an operation refused or failed at subscribe time, by its first error's code. */
   const refused = (type: string, payload: { query: unknown; operationName?: unknown }, errors: readonly GraphQLError[]) => {
     metrics?.operation({ transport: 'ws', type, operation: operationNameOf(payload.query, payload.operationName), outcome: String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
     return errors;
   };
+  const sessionPolicy = security.policy.session;
+  const socketsPerUser = security.policy.limits.socketsPerUser;
   const documents = new DocumentCache(schema);
   // No compression: `nextFrame` relies on it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols, perMessageDeflate: false });
@@ -140,10 +153,20 @@ export function attachWebSocketServer(opts: {
       clearTimeout(ctx.extra.initWait);
       ctx.extra.initWait = undefined;
       const token = ctx.connectionParams?.authToken;
+      const extra = ctx.extra;
       try {
-        ctx.extra.viewer = typeof token === 'string' && token ? await authenticate(db, token) : null;
+        extra.token = typeof token === 'string' && token ? token : null;
+        extra.viewer = await authenticate(db, extra.token, sessionPolicy);
       } catch (err) {
-        ctx.extra.authError = coded(err);
+        extra.authError = coded(err);
+      }
+      if (extra.viewer) {
+        const userId = extra.viewer.user.id;
+        if (sessionSockets.countOf(userId) >= socketsPerUser) {
+          extra.socket.close(TOO_MANY_SOCKETS_CLOSE_CODE, `Too many open sockets for this user (at most ${socketsPerUser}); close one first`);
+          return false;
+        }
+        sessionSockets.add(extra.socket, userId, extra.viewer.sessionId);
       }
       return true;
     },
@@ -151,6 +174,16 @@ export function attachWebSocketServer(opts: {
       const extra = ctx.extra;
       extra.operations++;
       if (extra.authError) return refused('unknown', payload, [extra.authError]);
+      if (extra.token) {
+        // The session may have ended since connection_init, and its notice may not have come yet.
+        try {
+          extra.viewer = await authenticate(db, extra.token, sessionPolicy);
+        } catch (err) {
+          if (!(err instanceof UnauthenticatedError)) throw err;
+          sessionSockets.closeEnded(extra.socket, err.message === SESSION_ENDED.expired ? 'expired' : 'revoked');
+          return refused('unknown', payload, [err]);
+        }
+      }
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
         metrics?.rateLimitRefused('subscriptionsPerConnection');
         return refused('subscription', payload, [
@@ -173,7 +206,7 @@ export function attachWebSocketServer(opts: {
           document: prepared.document,
           operationName: payload.operationName,
           variableValues: variables,
-          contextValue: createContext(db, extra.viewer),
+          contextValue: createContext(db, extra.viewer, randomUUID(), { security, client: extra.client }),
         } satisfies ExecutionArgs;
       }
       let subscriber: Subscriber;
@@ -290,6 +323,8 @@ export function attachWebSocketServer(opts: {
       socket,
       tcp: request.socket,
       viewer: null,
+      token: null,
+      client: { address: opts.clientAddress(request), userAgent: request.headers['user-agent'] },
       authError: null,
       initWait: setTimeout(onInitWait, limits.connectionInitWaitMs, socket),
       requestId: typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID(),
@@ -301,6 +336,7 @@ export function attachWebSocketServer(opts: {
     const closed = server.opened(new ProtocolSocket(socket), extra);
     socket.on('close', (code, reason) => {
       clearTimeout(extra.initWait);
+      sessionSockets.remove(socket);
       metrics?.socketsClosed.inc({ code: String(code) });
       // The access line of a WebSocket connection, written when it ends.
       logger.info('websocket closed', {

@@ -9,9 +9,10 @@ export type NodeTypeName =
   | 'Post'
   | 'Resource'
   | 'Activity'
-  | 'ContentReport';
+  | 'ContentReport'
+  | 'Session';
 
-const NODE_TYPES = new Set<string>(['Region', 'User', 'Organisation', 'Circle', 'Thread', 'Post', 'Resource', 'Activity', 'ContentReport']);
+const NODE_TYPES = new Set<string>(['Region', 'User', 'Organisation', 'Circle', 'Thread', 'Post', 'Resource', 'Activity', 'ContentReport', 'Session']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Relay global ID: opaque to clients, names the type so `node(id)` can find it. */

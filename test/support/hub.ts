@@ -23,8 +23,22 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+/**
+ * Every test hub seeds many users from 127.0.0.1 and opens many sockets per user, which the
+ * production limits per address and per user would throttle: those limits are opened wide
+ * here, and the tests of the limits (abuse-limits.test.ts) set their own. The production
+ * defaults themselves are asserted in policy.unit.test.ts.
+ */
+const OPEN_LIMITS = {
+  signUpPerAddressPerHour: 1_000_000,
+  socketsPerUser: 1_000_000,
+  signInAddress: { freeFailures: 1_000_000, firstBlockSeconds: 1, maxBlockSeconds: 1, windowSeconds: 60 },
+};
+
 /** A fresh database (copied from the migrated template) and a hub on a free port. */
-export async function startHub(options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger'] } = {}): Promise<TestHub> {
+export async function startHub(
+  options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger']; security?: AppOptions['security'] } = {},
+): Promise<TestHub> {
   const testDb = inject('testDb');
   const statements: string[] = [];
   const onQuery = (query: string) => void statements.push(query);
@@ -51,7 +65,12 @@ export async function startHub(options: { webSocket?: AppOptions['webSocket']; l
     const dump = new Blob([await readFile(testDb.dump)]);
     database = await createDatabase({ loadDataDir: dump, onQuery });
   }
-  const app = await buildApp({ database, logger: options.logger ?? createLogger((process.env.LOG_LEVEL as any) ?? 'error'), webSocket: options.webSocket });
+  const app = await buildApp({
+    database,
+    logger: options.logger ?? createLogger((process.env.LOG_LEVEL as any) ?? 'error'),
+    webSocket: options.webSocket,
+    security: { ...options.security, limits: { ...OPEN_LIMITS, ...options.security?.limits } },
+  });
   return {
     app,
     database,

@@ -6,6 +6,7 @@ import { readableCircle } from '../circles/circle.service.js';
 import { readableThread } from '../discussions/discussion.service.js';
 import { seesHiddenIn, visibleReport } from '../moderation/moderation.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
+import { viewerSession } from '../users/user.service.js';
 
 type Tagged = Record<string, unknown> & { __typename: NodeTypeName };
 
@@ -48,6 +49,8 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
       if (entry.kind === 'CONTENT_REPORTED' && !(await seesHiddenIn(ctx, entry.circleId))) return null;
       return tag(entry);
     }
+    case 'Session':
+      return tag(await viewerSession(ctx, id));
     case 'Resource': {
       if (!ctx.viewer) return null;
       const [row] = await ctx.db

@@ -1,13 +1,26 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actAs, type Context } from '../../context.js';
 import type { UserRow } from '../../db/schema.js';
-import { PageArgs } from '../../shared/graphql.js';
+import { DateTime, PageArgs } from '../../shared/graphql.js';
 import { OrganisationMembershipConnection } from '../organisations/organisation.type.js';
 import { userOrganisationsPage } from '../organisations/organisation.service.js';
 import { CircleMembershipConnection } from '../circles/circle.type.js';
 import { userCirclesPage } from '../circles/circle.service.js';
-import { AuthPayload, SignInInput, SignUpInput, User } from './user.type.js';
-import { signIn, signOut, signUp, type AuthResult } from './user.service.js';
+import { requestOf } from '../../context.js';
+import type { SessionRow } from '../../db/schema.js';
+import { toGlobalId } from '../../shared/ids.js';
+import {
+  AuthPayload,
+  ChangePasswordInput,
+  ChangePasswordPayload,
+  RevokeSessionInput,
+  RevokeSessionPayload,
+  Session,
+  SignInInput,
+  SignUpInput,
+  User,
+} from './user.type.js';
+import { changePassword, revokeSession, signIn, signOut, signUp, viewerSessions, type AuthResult } from './user.service.js';
 
 /** The rest of the request acts as the user who just signed in, so the payload shows their own email. */
 function signedIn(ctx: Context, result: AuthResult): AuthResult {
@@ -47,8 +60,47 @@ export class UserResolver {
     return signedIn(ctx, await signIn(ctx, input));
   }
 
-  @Mutation(() => Boolean, { description: 'Revokes the token this request was made with.' })
+  @FieldResolver(() => [Session], {
+    nullable: true,
+    description: "The user's live sessions (signed in, not revoked, not expired), most recently used first; only the user themself sees them, null for everyone else. Needs sign-in.",
+  })
+  sessions(@Root() user: UserRow, @Ctx() ctx: Context) {
+    return viewerSessions(ctx, user.id);
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes the token this request was made with; WebSockets opened with it close (4401).' })
   signOut(@Ctx() ctx: Context) {
     return signOut(ctx);
+  }
+
+  @Authorized()
+  @Mutation(() => RevokeSessionPayload, {
+    description: "Ends one of the viewer's sessions, or all but the current one: their tokens stop working and their open WebSockets close (4401) on every instance.",
+  })
+  async revokeSession(@Arg('input', () => RevokeSessionInput, { description: 'Which sessions to end.' }) input: RevokeSessionInput, @Ctx() ctx: Context) {
+    const ids = await revokeSession(ctx, input);
+    return { revokedSessionIds: ids.map((id) => toGlobalId('Session', id)), clientMutationId: input.clientMutationId ?? null };
+  }
+
+  @Authorized()
+  @Mutation(() => ChangePasswordPayload, {
+    description: "Changes the viewer's password (the current one is required) and ends every other session of theirs; this one stays signed in.",
+  })
+  async changePassword(@Arg('input', () => ChangePasswordInput, { description: 'Current and new password.' }) input: ChangePasswordInput, @Ctx() ctx: Context) {
+    return { user: await changePassword(ctx, input), clientMutationId: input.clientMutationId ?? null };
+  }
+}
+
+@Resolver(() => Session)
+export class SessionResolver {
+  @FieldResolver(() => DateTime, { description: 'When the session expires unless used again: the earlier of idle expiry and its absolute limit.' })
+  expiresAt(@Root() session: SessionRow, @Ctx() ctx: Context): Date {
+    const { idleMs, maxAgeMs } = requestOf(ctx).security.policy.session;
+    return new Date(Math.min(session.lastUsedAt.getTime() + idleMs, session.createdAt.getTime() + maxAgeMs));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True for the session this request was made with.' })
+  current(@Root() session: SessionRow, @Ctx() ctx: Context): boolean {
+    return ctx.viewer?.sessionId === session.id;
   }
 }

@@ -1,35 +1,32 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Context, Viewer } from '../../context.js';
-import type { Db } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
-import { sessions, userColumns, users, type UserRow } from '../../db/schema.js';
-import { ConflictError, HubError, sqlState, UnauthenticatedError } from '../../errors.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../../auth/passwords.js';
-import { hashToken, newToken } from '../../auth/tokens.js';
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { requestOf, type Context } from '../../context.js';
+import type { Tx } from '../../db/client.js';
+import { idempotencyKeys, sessions, userColumns, users, type SessionRow, type UserRow } from '../../db/schema.js';
+import { BadInputError, ConflictError, HubError, NotFoundError, sqlState } from '../../errors.js';
+import { dummyPasswordHash, needsRehash } from '../../auth/passwords.js';
+import { announceRevocation, labelFromUserAgent, liveSession, startSession, type NewSession } from '../../auth/sessions.js';
 import { requireViewer } from '../../auth/guard.js';
-import type { SignInInput, SignUpInput } from './user.type.js';
+import { claimIdempotencyKey } from '../../shared/idempotency.js';
+import { fromGlobalId } from '../../shared/ids.js';
+import type { ChangePasswordInput, RevokeSessionInput, SignInInput, SignUpInput } from './user.type.js';
 
-export interface AuthResult {
-  token: string;
-  user: UserRow;
-  sessionId: string;
-}
+export type AuthResult = NewSession;
 
-async function startSession(db: Db, user: UserRow): Promise<AuthResult> {
-  const token = newToken();
-  const [session] = await db.insert(sessions).values({ userId: user.id, tokenHash: hashToken(token) }).returning({ id: sessions.id });
-  return { token, user, sessionId: session.id };
+function sessionLabel(ctx: Context, given: string | null | undefined): string | null {
+  return given?.trim() || labelFromUserAgent(requestOf(ctx).client.userAgent);
 }
 
 export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResult> {
-  const passwordHash = await hashPassword(input.password);
+  const { security, client } = requestOf(ctx);
+  await security.consumeSignUp(client.address);
+  const passwordHash = await security.hasher.hash(input.password);
   try {
     return await ctx.db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
         .values({ email: input.email.trim(), displayName: input.displayName.trim(), passwordHash })
         .returning(userColumns);
-      return startSession(tx as unknown as Db, user);
+      return startSession(tx, user, sessionLabel(ctx, input.sessionLabel));
     });
   } catch (err) {
     if (sqlState(err) === '23505') {
@@ -39,41 +36,128 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthResu
   }
 }
 
+/** The account key of the sign-in limits: the email as it is matched, so case does not dodge them. */
+const accountKey = (email: string) => email.trim().toLowerCase();
+
 export async function signIn(ctx: Context, input: SignInInput): Promise<AuthResult> {
+  const { security, client } = requestOf(ctx);
+  const account = accountKey(input.email);
+  await security.assertMaySignIn(account, client.address);
   const [user] = await ctx.db
     .select()
     .from(users)
-    .where(sql`lower(${users.email}) = lower(${input.email.trim()})`);
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !ok) throw new HubError('UNAUTHENTICATED', 'Email or password is wrong.');
+    .where(sql`lower(${users.email}) = ${account}`);
+  const ok = await security.hasher.verify(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok) {
+    const wait = await security.signInFailed(account, client.address);
+    throw new HubError('UNAUTHENTICATED', 'Email or password is wrong.', wait > 0 ? { retryAfter: Math.ceil(wait) } : {});
+  }
+  await security.signInSucceeded(account);
+  if (needsRehash(user.passwordHash)) {
+    // Transparent upgrade: the password is at hand only now. Conditional on the old hash, so a
+    // password changed meanwhile is not overwritten.
+    const upgraded = await security.hasher.hash(input.password);
+    await ctx.db
+      .update(users)
+      .set({ passwordHash: upgraded })
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
+  }
   const { passwordHash: _, ...withoutHash } = user;
-  return startSession(ctx.db, withoutHash);
+  return startSession(ctx.db, withoutHash, sessionLabel(ctx, input.sessionLabel));
+}
+
+async function revoke(tx: Tx, userId: string, which: 'one' | 'allOthers', sessionId: string): Promise<string[]> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), which === 'one' ? eq(sessions.id, sessionId) : ne(sessions.id, sessionId)))
+    .returning({ id: sessions.id });
+  if (rows.length > 0) await announceRevocation(tx, userId);
+  return rows.map((r) => r.id);
 }
 
 export async function signOut(ctx: Context): Promise<boolean> {
   const viewer = requireViewer(ctx);
-  await ctx.db
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.id, viewer.sessionId), isNull(sessions.revokedAt)));
+  await ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'one', viewer.sessionId));
   return true;
 }
 
+/** The viewer's live sessions, most recently used first. */
+export async function viewerSessions(ctx: Context, userId: string): Promise<SessionRow[] | null> {
+  const viewer = requireViewer(ctx);
+  if (viewer.user.id !== userId) return null;
+  return ctx.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), liveSession(requestOf(ctx).security.policy.session)))
+    .orderBy(desc(sessions.lastUsedAt), desc(sessions.id));
+}
+
+/** A session of the viewer's by ID (for node(id:)); null for anyone else's. */
+export async function viewerSession(ctx: Context, sessionId: string): Promise<SessionRow | null> {
+  if (!ctx.viewer) return null;
+  const [row] = await ctx.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, ctx.viewer.user.id)));
+  return row ?? null;
+}
+
+export async function revokeSession(ctx: Context, input: RevokeSessionInput): Promise<string[]> {
+  const viewer = requireViewer(ctx);
+  const one = input.sessionId != null;
+  if (one === Boolean(input.allOthers)) {
+    throw new BadInputError('sessionId', 'give either sessionId or allOthers: true');
+  }
+  if (!one) return ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'allOthers', viewer.sessionId));
+  const sessionId = fromGlobalId(input.sessionId!, 'Session', 'sessionId');
+  // Someone else's session is not found, whoever asks; one already ended is revoked again harmlessly (a retry).
+  const [own] = await ctx.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, viewer.user.id)));
+  if (!own) throw new NotFoundError('Session', 'sessionId');
+  await ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'one', sessionId));
+  return [sessionId];
+}
+
 /**
- * The viewer behind a bearer token. No token: anonymous. A token that is unknown or revoked is
- * an error rather than anonymous, so a client learns at once that it must sign in again.
+ * Sets a new password after checking the current one, and ends every other session: whoever
+ * else held a token (a lost phone, a shared computer) is out on every instance at once.
+ * Wrong current passwords count against the account's sign-in limit, so a stolen token cannot
+ * be used to guess the password through this door instead.
  */
-export async function authenticate(db: Db, token: string | null): Promise<Viewer | null> {
-  if (token === null) return null;
-  if (token === '') throw new UnauthenticatedError('Malformed Authorization header: use "Bearer <token>".');
-  const [row] = await prepared(db, 'session', (name) =>
-    db
-      .select({ user: userColumns, sessionId: sessions.id })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt)))
-      .prepare(name),
-  ).execute({ tokenHash: hashToken(token) });
-  if (!row) throw new UnauthenticatedError('This token is not valid (unknown, signed out or revoked); sign in again.');
-  return { user: row.user, sessionId: row.sessionId };
+export async function changePassword(ctx: Context, input: ChangePasswordInput): Promise<UserRow> {
+  const viewer = requireViewer(ctx);
+  const { security, client } = requestOf(ctx);
+  if (input.clientMutationId != null) {
+    // A retry after a lost answer would fail the check below (the password has changed): the
+    // key answers it instead.
+    const [done] = await ctx.db
+      .select({ mutation: idempotencyKeys.mutation })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, viewer.user.id), eq(idempotencyKeys.clientMutationId, input.clientMutationId)));
+    if (done?.mutation === 'changePassword') return viewer.user;
+  }
+  if (input.newPassword === input.currentPassword) throw new BadInputError('newPassword', 'must differ from the current password');
+  const account = accountKey(viewer.user.email);
+  await security.assertMaySignIn(account, client.address);
+  const [row] = await ctx.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, viewer.user.id));
+  if (!(await security.hasher.verify(input.currentPassword, row.passwordHash))) {
+    const wait = await security.signInFailed(account, client.address);
+    throw new HubError('BAD_USER_INPUT', 'currentPassword: is wrong', { field: 'currentPassword', ...(wait > 0 ? { retryAfter: Math.ceil(wait) } : {}) });
+  }
+  await security.signInSucceeded(account);
+  const passwordHash = await security.hasher.hash(input.newPassword);
+  await ctx.db.transaction(async (tx) => {
+    if ((await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'changePassword', viewer.user.id)) !== null) return;
+    const changed = await tx
+      .update(users)
+      .set({ passwordHash })
+      .where(and(eq(users.id, viewer.user.id), eq(users.passwordHash, row.passwordHash)))
+      .returning({ id: users.id });
+    if (changed.length === 0) throw new ConflictError('The password was changed meanwhile; sign in again with the new one.', 'currentPassword');
+    await revoke(tx, viewer.user.id, 'allOthers', viewer.sessionId);
+  });
+  return viewer.user;
 }

@@ -1,0 +1,114 @@
+import { lt } from 'drizzle-orm';
+import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Db } from '../db/client.js';
+import { rateLimits } from '../db/schema.js';
+import { RateLimitedError } from '../errors.js';
+import { PasswordHasher } from './passwords.js';
+import { blockSeconds, type GrowingBlock, type SecurityPolicy } from './policy.js';
+
+/**
+ * Consecutive failures per key, and a block that doubles with each failure past the free ones.
+ * State lives in the `rate_limits` table, so every instance on the database sees the same counts.
+ */
+class GrowingBlockLimiter {
+  private readonly failures: RateLimiterDrizzle;
+  private readonly blocks: RateLimiterDrizzle;
+
+  constructor(
+    db: Db,
+    name: string,
+    private readonly rule: GrowingBlock,
+  ) {
+    const store = { storeClient: db, schema: rateLimits, clearExpiredByTimeout: false };
+    // Points beyond any real count: this limiter only counts; `blocks` refuses.
+    this.failures = new RateLimiterDrizzle({ ...store, keyPrefix: `${name}:failures`, points: 2 ** 30, duration: rule.windowSeconds });
+    this.blocks = new RateLimiterDrizzle({ ...store, keyPrefix: `${name}:block`, points: 1, duration: 1 });
+  }
+
+  /** Seconds until `key` may try again; 0 when it may now. */
+  async blockedFor(key: string): Promise<number> {
+    const res = await this.blocks.get(key);
+    return res && res.consumedPoints > 1 && res.msBeforeNext > 0 ? res.msBeforeNext / 1000 : 0;
+  }
+
+  /** Counts a failure; returns the block it starts (0 while failures are still free). */
+  async fail(key: string): Promise<number> {
+    const res = await this.failures.penalty(key, 1);
+    const seconds = blockSeconds(this.rule, res.consumedPoints);
+    if (seconds > 0) await this.blocks.block(key, seconds);
+    return seconds;
+  }
+
+  async reset(key: string): Promise<void> {
+    await Promise.all([this.failures.delete(key), this.blocks.delete(key)]);
+  }
+}
+
+/** The hub's defences against guessing and floods, one per app, shared by HTTP and WebSocket. */
+export class Security {
+  readonly hasher: PasswordHasher;
+  private readonly signInAccount: GrowingBlockLimiter;
+  private readonly signInAddress: GrowingBlockLimiter;
+  private readonly signUps: RateLimiterDrizzle;
+
+  constructor(
+    private readonly db: Db,
+    readonly policy: SecurityPolicy,
+  ) {
+    this.hasher = new PasswordHasher(policy.hashing.concurrency, policy.hashing.queue);
+    this.signInAccount = new GrowingBlockLimiter(db, 'sign-in:account', policy.limits.signInAccount);
+    this.signInAddress = new GrowingBlockLimiter(db, 'sign-in:address', policy.limits.signInAddress);
+    this.signUps = new RateLimiterDrizzle({
+      storeClient: db,
+      schema: rateLimits,
+      clearExpiredByTimeout: false,
+      keyPrefix: 'sign-up:address',
+      points: policy.limits.signUpPerAddressPerHour,
+      duration: 60 * 60,
+    });
+  }
+
+  /** Refuses a sign-in while the account or the client's address is blocked, before any hashing. */
+  async assertMaySignIn(account: string, address: string): Promise<void> {
+    const [byAccount, byAddress] = await Promise.all([this.signInAccount.blockedFor(account), this.signInAddress.blockedFor(address)]);
+    const wait = Math.max(byAccount, byAddress);
+    if (wait > 0) {
+      throw new RateLimitedError(
+        byAccount >= byAddress
+          ? 'Too many failed sign-ins to this account; wait before trying again.'
+          : 'Too many failed sign-ins from your network; wait before trying again.',
+        wait,
+      );
+    }
+  }
+
+  /** Counts a failed sign-in; returns the seconds the next attempt must wait (0: none). */
+  async signInFailed(account: string, address: string): Promise<number> {
+    const [byAccount, byAddress] = await Promise.all([this.signInAccount.fail(account), this.signInAddress.fail(address)]);
+    return Math.max(byAccount, byAddress);
+  }
+
+  /**
+   * A success forgets the account's failures. The address's are kept: otherwise one attacker
+   * could wipe them by signing in to an account of their own between guesses.
+   */
+  async signInSucceeded(account: string): Promise<void> {
+    await this.signInAccount.reset(account);
+  }
+
+  async consumeSignUp(address: string): Promise<void> {
+    try {
+      await this.signUps.consume(address);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        throw new RateLimitedError('Too many new accounts from your network this hour; try again later.', err.msBeforeNext / 1000);
+      }
+      throw err;
+    }
+  }
+
+  /** Drops limiter rows that expired over an hour ago (rate-limiter-flexible's own timer would outlive the app). */
+  async sweep(): Promise<void> {
+    await this.db.delete(rateLimits).where(lt(rateLimits.expire, new Date(Date.now() - 60 * 60 * 1000)));
+  }
+}
