@@ -164,7 +164,8 @@ describe('session expiry', () => {
     } finally {
       await short.stop();
     }
-  });
+    // A hub of its own takes a while to start on a busy machine.
+  }, 120_000);
 
   it('refuses an expired session over the WebSocket at connection_init', async () => {
     const user = await kit.user();
