@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { ok, seedKit } from './support/seed-kit.js';
-import { until } from './support/ws.js';
+import { collect, until, wsClient } from './support/ws.js';
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { token } }`;
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { token } }`;
@@ -89,6 +89,17 @@ describe('abuse limits (lowered for the test)', () => {
     const after = await signIn(email, 'salah-sandi');
     expect(code(after)).toBe('UNAUTHENTICATED');
     expect(ext(after).retryAfter).toBeUndefined();
+  });
+
+  it('refuses over the WebSocket too, with the same code and retryAfter', async () => {
+    const { email, password } = await account();
+    for (let i = 0; i < 3; i++) await signIn(email, 'salah-sandi');
+    const client = wsClient(hub.app.wsUrl);
+    const sub = collect(client, SIGN_IN, { input: { email, password } });
+    await sub.finished;
+    expect(sub.received.results).toHaveLength(1);
+    expect(sub.received.results[0].errors[0].extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: 1 });
+    await client.dispose();
   });
 
   it('blocks a client address guessing across accounts, unknown emails included; other addresses sign in', async () => {
