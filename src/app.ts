@@ -200,7 +200,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const metrics = options.metrics ?? new Metrics();
   const schema = await buildSchema();
   const policy = policyWith(options.security);
-  const security = new Security(database.db, policy);
+  const security = new Security(database.db, policy, (limit) => metrics.rateLimitRefused(limit));
   const app = express();
   app.disable('x-powered-by');
   // Only proxies named here may set X-Forwarded-For: anyone else could pick their own address and dodge the limits.

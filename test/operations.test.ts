@@ -236,6 +236,24 @@ describe('metrics', () => {
     expect(sample(samples, 'hub_rate_limit_refusals_total', { limit: 'mutations' })).toBe(1);
   });
 
+  it("counts the sign-in limits' refusals: a blocked account is one more signInAccount refusal", async () => {
+    const guarded = await startHub({
+      security: { limits: { signInAccount: { freeFailures: 1, firstBlockSeconds: 60, maxBlockSeconds: 60, windowSeconds: 3600 } } },
+    });
+    try {
+      const signIn = (password: string) =>
+        guarded.gql(`mutation($input: SignInInput!) { signIn(input: $input) { token } }`, { input: { email: 'nobody@example.test', password } });
+      await signIn('wrong-password-1');
+      await signIn('wrong-password-2');
+      const refused = await signIn('wrong-password-3');
+      expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      const samples = parseMetrics(await guarded.app.metrics.text());
+      expect(sample(samples, 'hub_rate_limit_refusals_total', { limit: 'signInAccount' })).toBe(1);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('keeps each instance on its own registry, so two hubs in one process count apart', async () => {
     const a = new Metrics({ defaultMetrics: false });
     const b = new Metrics({ defaultMetrics: false });

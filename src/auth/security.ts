@@ -54,6 +54,8 @@ export class Security {
   constructor(
     private readonly db: Db,
     readonly policy: SecurityPolicy,
+    /** Told of every refusal, by limit name (the rate-limit refusal metric). */
+    private readonly onRefused: (limit: string) => void = () => {},
   ) {
     this.hasher = new PasswordHasher(policy.hashing.concurrency, policy.hashing.queue);
     this.signInAccount = new GrowingBlockLimiter(db, 'sign-in:account', policy.limits.signInAccount);
@@ -73,6 +75,7 @@ export class Security {
     const [byAccount, byAddress] = await Promise.all([this.signInAccount.blockedFor(account), this.signInAddress.blockedFor(address)]);
     const wait = Math.max(byAccount, byAddress);
     if (wait > 0) {
+      this.onRefused(byAccount >= byAddress ? 'signInAccount' : 'signInAddress');
       throw new RateLimitedError(
         byAccount >= byAddress
           ? 'Too many failed sign-ins to this account; wait before trying again.'
@@ -101,6 +104,7 @@ export class Security {
       await this.signUps.consume(address);
     } catch (err) {
       if (err instanceof RateLimiterRes) {
+        this.onRefused('signUp');
         throw new RateLimitedError('Too many new accounts from your network this hour; try again later.', err.msBeforeNext / 1000);
       }
       throw err;

@@ -34,7 +34,9 @@ export function parseMetrics(text: string): Sample[] {
       if (rest.trim() !== '') throw new Error(`bad labels: ${line}`);
     }
     const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`bad value: ${line}`);
+    // Prometheus parses values with Go's ParseFloat, which takes NaN in any letter case; prom-client
+    // writes an event-loop mean with no samples yet as "Nan".
+    if (Number.isNaN(value) && m[3].toLowerCase() !== 'nan') throw new Error(`bad value: ${line}`);
     const family = m[1].replace(/_(bucket|sum|count|total|created)$/, '');
     if (!types.has(m[1]) && !types.has(family)) throw new Error(`sample without a TYPE: ${line}`);
     samples.push({ name: m[1], labels, value });
