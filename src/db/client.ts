@@ -63,6 +63,8 @@ class PreparingClient extends pg.Client {
   }
 }
 
+function ignoreClientError(): void {}
+
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: Logger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery!(query, params) }
@@ -76,6 +78,11 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    // Nor may a checked-out one: pg-pool listens for errors of idle clients only, and a backend
+    // killed mid-transaction emits 'error' on its client with no listener, which kills the
+    // process. The statement in flight is rejected with the error anyway (the request answers
+    // SERVICE_UNAVAILABLE), and the pool drops the broken client when it is released.
+    pool.on('connect', (client) => client.on('error', ignoreClientError));
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
     return {
       db,

@@ -17,7 +17,7 @@ import {
 import type { Db } from '../db/client.js';
 import { activity, type ActivityRow } from '../db/schema.js';
 import { createContext, type Viewer } from '../context.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, isConnectionLost, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ActivityFeed } from './feed.js';
@@ -347,7 +347,17 @@ export class SubscriptionHub {
   private async deliver(operation: SharedOperation, row: ActivityRow, recipients: Subscriber[]): Promise<number> {
     const targets = recipients.filter((s) => !s.closed && row.id > s.lastSent);
     if (targets.length === 0) return 0;
-    const payload = encode(await this.render(operation, row, targets[0].viewer));
+    let result: ExecutionResult;
+    try {
+      result = await this.render(operation, row, targets[0].viewer);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableError)) throw err;
+      // Sent as an event with an error, this one would be lost to them: they end instead, and
+      // their clients resubscribe after their last cursor, which replays it.
+      for (const s of targets) s.fail(err);
+      return 0;
+    }
+    const payload = encode(result);
     let sent = 0;
     for (const s of targets) {
       if (s.closed || row.id <= s.lastSent) continue;
@@ -369,6 +379,7 @@ export class SubscriptionHub {
       rootValue: row,
       contextValue: createContext(this.options.db, viewer),
     });
+    if (result.errors?.some((e) => isConnectionLost(e))) throw new ServiceUnavailableError();
     return result.errors ? { ...result, errors: this.options.maskErrors(result.errors) } : result;
   }
 
@@ -421,6 +432,10 @@ export class SubscriptionHub {
       }
       s.pending = null;
     } catch (err) {
+      if (isConnectionLost(err)) {
+        this.options.logger.warn('subscription replay lost the database; the client resumes', { err: (err as Error).message });
+        return s.fail(new ServiceUnavailableError());
+      }
       this.options.logger.error('subscription replay failed', { err });
       s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
     }
