@@ -81,6 +81,14 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
         async didEncounterErrors({ errors, contextValue, request }) {
           for (const error of errors) {
             if (isExpected(error)) continue;
+            if (isConnectionLost(unwrapResolverError(error))) {
+              logger.warn('database connection lost during a request; answered SERVICE_UNAVAILABLE', {
+                requestId: contextValue?.requestId,
+                operation: request.operationName,
+                err: (unwrapResolverError(error) as Error).message,
+              });
+              continue;
+            }
             logger.error('unexpected error', {
               requestId: contextValue?.requestId,
               operation: request.operationName,

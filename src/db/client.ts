@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { isConnectionLost } from '../errors.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -59,7 +60,23 @@ class PreparingClient extends pg.Client {
       const name = statementName(config.text);
       if (name) config = { ...config, name };
     }
-    return super.query(config, values, callback);
+    const result: any = super.query(config, values, callback);
+    if (result && typeof result.then === 'function') result.then(undefined, (err: unknown) => this.releaseIfLost(err));
+    return result;
+  }
+
+  /**
+   * A client whose connection is gone goes back to the pool (which discards it) at once, not
+   * when its user releases it: drizzle 0.45's transaction() never releases a client whose
+   * `begin` failed, so each backend lost at that moment would leak one pool slot until the pool
+   * is empty and every request waits forever. The user's own later release is then a no-op.
+   */
+  private releaseIfLost(err: unknown): void {
+    const self = this as unknown as { release?: (err?: Error | boolean) => void };
+    const release = self.release;
+    if (typeof release !== 'function' || !isConnectionLost(err)) return;
+    self.release = () => {};
+    release.call(this, err as Error);
   }
 }
 
