@@ -90,7 +90,7 @@ describe.skipIf(!onPostgres)('backends killed under concurrent writes', () => {
     const thread: Ref = await coordinator.createThread(circle);
     const WRITERS = 3;
     const POSTS_EACH = 10;
-    const figures = { kills: 0, killRounds: 0, writes: 0, retries: 0, resubscriptions: 0 };
+    const figures = { kills: 0, killRounds: 0, skippedRounds: 0, writes: 0, retries: 0, resubscriptions: 0 };
     const unexpected: unknown[] = [];
 
     // The subscriber: resumes after its last cursor whenever its subscription or socket ends.
@@ -144,9 +144,17 @@ describe.skipIf(!onPostgres)('backends killed under concurrent writes', () => {
     const admin = new pg.Client({ connectionString: hub.databaseUrl });
     await admin.connect();
     let killing = true;
+    let lastAck = Date.now();
     const killer = (async () => {
       while (killing) {
         await sleep(300);
+        // On a loaded machine a write can take longer than 300 ms, and killing every 300 ms would
+        // then starve them all: after 2 s without an acknowledged write, one round is skipped.
+        if (Date.now() - lastAck > 2_000) {
+          figures.skippedRounds++;
+          lastAck = Date.now();
+          continue;
+        }
         const { rows } = await admin.query(
           `select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
           [name],
@@ -173,6 +181,7 @@ describe.skipIf(!onPostgres)('backends killed under concurrent writes', () => {
           if (id) {
             expect(res.status).toBe(200);
             acknowledged.set(clientMutationId, id);
+            lastAck = Date.now();
             break;
           }
           const error = res.body.errors?.[0];
@@ -224,10 +233,10 @@ describe.skipIf(!onPostgres)('backends killed under concurrent writes', () => {
     const res = await post(hub.url, `{ sdgGoals { number } }`);
     expect(res.body.data.sdgGoals).toHaveLength(18);
     console.log(
-      `connection kills: ${figures.kills} backends terminated in ${figures.killRounds} rounds over ${seconds.toFixed(1)} s; ` +
+      `connection kills: ${figures.kills} backends terminated in ${figures.killRounds} rounds (${figures.skippedRounds} skipped) over ${seconds.toFixed(1)} s; ` +
         `${WRITERS * POSTS_EACH} posts acknowledged after ${figures.writes} attempts (${figures.retries} retried); ` +
         `subscriber resubscribed ${figures.resubscriptions} times and saw ${seen.length} posts once each`,
     );
     expect(figures.kills).toBeGreaterThan(0);
-  }, 180_000);
+  }, 300_000);
 });
