@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import express from 'express';
 import compression from 'compression';
 import { constants as zlib } from 'node:zlib';
@@ -10,12 +11,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { Database } from './db/client.js';
 import { createContext, type AccessRecord, type Context } from './context.js';
-import { HubError } from './errors.js';
-import { formatError, isExpected, maskErrors } from './error-masking.js';
+import { HubError, isConnectionLost, ServiceUnavailableError } from './errors.js';
+import { formatError, isExpected, maskErrors, withoutSuggestions } from './error-masking.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics, operationNameOf } from './metrics.js';
 import { migrationsApplied } from './db/migrate.js';
@@ -25,7 +26,7 @@ import { bearerToken } from './auth/tokens.js';
 import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
 import { policyWith, type PolicyOverrides } from './auth/policy.js';
 import { Security } from './auth/security.js';
-import { queryLimitsRule } from './shared/limits.js';
+import { assertQueryCost, DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, type QueryLimits } from './shared/limits.js';
 import { downloadRoutes } from './modules/reports/download.routes.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
@@ -44,6 +45,8 @@ export interface AppOptions {
   security?: PolicyOverrides;
   /** This instance's metrics; a fresh registry by default. */
   metrics?: Metrics;
+  /** Depth, aliases, directives, tokens and cost a document may have; defaults in shared/limits.ts. */
+  queryLimits?: Partial<QueryLimits>;
 }
 
 export interface App {
@@ -87,6 +90,14 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
         async didEncounterErrors({ errors, contextValue, request }) {
           for (const error of errors) {
             if (isExpected(error)) continue;
+            if (isConnectionLost(unwrapResolverError(error))) {
+              logger.warn('database connection lost during a request; answered SERVICE_UNAVAILABLE', {
+                requestId: contextValue?.requestId,
+                operation: request.operationName,
+                err: (unwrapResolverError(error) as Error).message,
+              });
+              continue;
+            }
             logger.error('unexpected error', {
               requestId: contextValue?.requestId,
               operation: request.operationName,
@@ -184,6 +195,88 @@ function accessLog(logger: Logger, metrics: Metrics): express.RequestHandler {
   };
 }
 
+/**
+ * A request that lost the database is answered 503 with Retry-After, as load balancers and
+ * clients expect of a dependency that is briefly away; its errors say SERVICE_UNAVAILABLE.
+ */
+function serviceUnavailable(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          if (!response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', RETRY_AFTER_SECONDS);
+        },
+      };
+    },
+  };
+}
+
+const RETRY_AFTER_SECONDS = '1';
+
+/** Introspection stays public (the contract is), but anonymous clients get no "Did you mean" hints. */
+function noSuggestionsForAnonymous(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || contextValue?.viewer) return;
+          for (const e of response.body.singleResult.errors ?? []) (e as { message: string }).message = withoutSuggestions(e.message);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The cost limit needs the variables (page sizes travel in them), so it is checked once the
+ * operation is known and before it runs; depth, aliases and directives are validation rules.
+ */
+function queryCostLimit(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, operationName }) {
+          try {
+            assertQueryCost(schema, document, operationName, request.variables, limits);
+          } catch (err) {
+            if (err instanceof GraphQLError) {
+              throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });
+            }
+            throw err;
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Requests node's HTTP parser refuses before express sees them (headers over node's
+ * --max-http-header-size, 16 KB by default; malformed request lines) get a JSON body in
+ * GraphQL's error shape like every other refusal, instead of node's bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // As node's own handler: answer only where no response is under way on this connection, so
+  // the bytes cannot land inside another response; then drop the connection.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent && err.code !== 'ECONNRESET') {
+    const [status, reason, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'Request headers too large (limit 16 KB).']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'Request not received in time.']
+          : [400, 'Bad Request', 'Malformed HTTP request.'];
+    const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 const KNOWN_ROUTES = new Set([...PROBES, '/graphql']);
 
@@ -201,12 +294,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const schema = await buildSchema();
   const policy = policyWith(options.security);
   const security = new Security(database.db, policy, (limit) => metrics.rateLimitRefused(limit));
+  const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
   const app = express();
   app.disable('x-powered-by');
   // Only proxies named here may set X-Forwarded-For: anyone else could pick their own address and dodge the limits.
   app.set('trust proxy', policy.trustProxy);
   const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
   const httpServer = http.createServer(app);
+  httpServer.on('clientError', answerClientError);
   let draining = false;
   let migrated = false;
   app.use(accessLog(logger, metrics));
@@ -218,7 +313,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stopOnTerminationSignals: false,
     formatError,
     persistedQueries: { cache: persistedQueryCache(database.db) },
-    validationRules: [queryLimitsRule({ maxDepth: 12, maxAliases: 30 })],
+    parseOptions: parseOptions(limits),
+    validationRules: queryLimitRules(limits),
     // Inline tracing is for Apollo's federation gateway, which this hub does not sit behind; the
     // schema sets no cache hints. Both plugins would otherwise wrap every field resolver.
     plugins: [
@@ -227,6 +323,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ApolloServerPluginCacheControlDisabled(),
       requestLogging(logger),
       retryAfterHeader(),
+      queryCostLimit(schema, limits),
+      noSuggestionsForAnonymous(),
+      serviceUnavailable(),
     ],
   });
   await apollo.start();
@@ -292,6 +391,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
           }
+          if (isConnectionLost(err)) {
+            const unavailable = new ServiceUnavailableError();
+            throw new GraphQLError(unavailable.message, {
+              extensions: { ...unavailable.extensions, http: { status: 503, headers: new Map([['retry-after', RETRY_AFTER_SECONDS]]) } },
+            });
+          }
           throw err;
         }
       },
@@ -336,6 +441,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger,
     metrics,
     limits: options.webSocket,
+    queryLimits: limits,
     security,
     sessionSockets,
     clientAddress: (request) => proxyaddr(request, trustProxy),

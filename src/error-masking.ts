@@ -2,7 +2,8 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { HubError } from './errors.js';
+import { HubError, isConnectionLost, ServiceUnavailableError } from './errors.js';
+import { QueryTooComplexError, tokenLimitError } from './shared/limits.js';
 
 /** Codes a client may see as they are; anything else is masked as INTERNAL_SERVER_ERROR. */
 const CLIENT_CODES = new Set([
@@ -12,9 +13,11 @@ const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
+  'QUERY_TOO_COMPLEX',
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
@@ -44,6 +47,16 @@ export function isExpected(error: unknown): boolean {
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
+  const tooLong = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitError(formatted.message) : undefined;
+  if (tooLong) return { message: tooLong.message, extensions: { ...tooLong.extensions } };
+  // Apollo recodes every validation error GRAPHQL_VALIDATION_FAILED; a limit keeps its own code.
+  if (error instanceof GraphQLError && error.originalError instanceof QueryTooComplexError) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { ...error.originalError.extensions } };
+  }
+  if (isConnectionLost(original)) {
+    const unavailable = new ServiceUnavailableError();
+    return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { ...unavailable.extensions } };
+  }
   if (original instanceof ArgumentValidationError) {
     const violation = firstViolation(original.extensions.validationErrors as ValidationError[]);
     return {
@@ -72,6 +85,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * graphql-js's "Did you mean ...?" hints name fields and values close to a guess: a map of the
+ * schema for someone probing it. Signed-in clients keep them; anonymous ones get the error without.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
 }
 
 /** Errors of a subscription event's execution, as a client may see them. */

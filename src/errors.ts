@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base of every error the hub means to show a client; anything else is masked. */
@@ -55,6 +56,40 @@ export class RateLimitedError extends HubError {
   constructor(message = 'Too many requests; slow down and retry shortly.', retryAfter?: number, extra: Record<string, unknown> = {}) {
     super('RATE_LIMITED', message, { ...(retryAfter !== undefined ? { retryAfter: Math.max(1, Math.ceil(retryAfter)) } : {}), ...extra });
   }
+}
+
+/**
+ * The database went away under a request (a failover, a restart, a killed backend). Nothing of
+ * the request was committed unless it was a commit in flight, which a retry with the same
+ * clientMutationId resolves: hence `retryable`.
+ */
+export class ServiceUnavailableError extends HubError {
+  constructor(message = 'The database is unavailable; retry shortly (with the same clientMutationId for a mutation).') {
+    super('SERVICE_UNAVAILABLE', message, { retryable: true });
+  }
+}
+
+/** SQLSTATE classes and codes that mean the connection, not the statement, failed. */
+const LOST_STATES = /^(08...|57P0[123]|53300)$/;
+const LOST_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const LOST_MESSAGES = [
+  'Connection terminated',
+  'not queryable',
+  'timeout exceeded when trying to connect',
+  'terminating connection',
+  'PGlite is clos',
+  'not currently accepting connections',
+];
+
+/** Whether `err` (or what it wraps) says the database connection was lost or cannot be had. */
+export function isConnectionLost(err: unknown): boolean {
+  let e: any = err;
+  for (let i = 0; e && i < 5; i++, e = e.cause ?? e.originalError) {
+    if (e instanceof ServiceUnavailableError) return true;
+    if (typeof e.code === 'string' && (LOST_STATES.test(e.code) || LOST_ERRNOS.has(e.code))) return true;
+    if (typeof e.message === 'string' && LOST_MESSAGES.some((m) => e.message.includes(m))) return true;
+  }
+  return false;
 }
 
 /** SQLSTATE of a driver error, which drizzle wraps in `cause`. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub.js';
 import { ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
+import { DEFAULT_QUERY_LIMITS } from '../src/shared/limits.js';
 
 /**
  * A feed of circles > threads > posts costs the same number of SQL statements whatever the
@@ -33,8 +34,13 @@ const NESTED = `query($n: Int!) {
  * Runs several mutations of one user in one request (aliases run in order), so seeding 300
  * posts costs fewer round trips. `fields` are aliased mutation fields; returns data by alias.
  */
+/** Aliased mutations, at most the default alias limit (15) per request, run in order. */
 async function batch(who: Actor, fields: string[]): Promise<Record<string, any>> {
-  return ok(await who.gql(`mutation { ${fields.join('\n')} }`)) as Record<string, any>;
+  const results: Record<string, any> = {};
+  for (let i = 0; i < fields.length; i += DEFAULT_QUERY_LIMITS.maxAliases) {
+    Object.assign(results, ok(await who.gql(`mutation { ${fields.slice(i, i + DEFAULT_QUERY_LIMITS.maxAliases).join('\n')} }`)));
+  }
+  return results;
 }
 const post = (alias: string, threadId: string, body: string, replyToId?: string) =>
   `${alias}: createPost(input: { threadId: "${threadId}", body: "${body}"${replyToId ? `, replyToId: "${replyToId}"` : ''} }) { post { id } }`;

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { isConnectionLost } from '../errors.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -59,9 +60,27 @@ class PreparingClient extends pg.Client {
       const name = statementName(config.text);
       if (name) config = { ...config, name };
     }
-    return super.query(config, values, callback);
+    const result: any = super.query(config, values, callback);
+    if (result && typeof result.then === 'function') result.then(undefined, (err: unknown) => this.releaseIfLost(err));
+    return result;
+  }
+
+  /**
+   * A client whose connection is gone goes back to the pool (which discards it) at once, not
+   * when its user releases it: drizzle 0.45's transaction() never releases a client whose
+   * `begin` failed, so each backend lost at that moment would leak one pool slot until the pool
+   * is empty and every request waits forever. The user's own later release is then a no-op.
+   */
+  private releaseIfLost(err: unknown): void {
+    const self = this as unknown as { release?: (err?: Error | boolean) => void };
+    const release = self.release;
+    if (typeof release !== 'function' || !isConnectionLost(err)) return;
+    self.release = () => {};
+    release.call(this, err as Error);
   }
 }
+
+function ignoreClientError(): void {}
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: Logger | undefined = options.onQuery
@@ -76,6 +95,11 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    // Nor may a checked-out one: pg-pool listens for errors of idle clients only, and a backend
+    // killed mid-transaction emits 'error' on its client with no listener, which kills the
+    // process. The statement in flight is rejected with the error anyway (the request answers
+    // SERVICE_UNAVAILABLE), and the pool drops the broken client when it is released.
+    pool.on('connect', (client) => client.on('error', ignoreClientError));
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
     return {
       db,

@@ -19,7 +19,7 @@ import { activity, notifications, resourceCircles, type ActivityRow, type Notifi
 import { isModerator } from '../auth/permissions.js';
 import { circleVisibleTo } from '../auth/guard.js';
 import { createContext, type Viewer } from '../context.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, isConnectionLost, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ActivityFeed } from './feed.js';
@@ -412,7 +412,16 @@ export class SubscriptionHub {
     const entry = 'activityId' in row ? null : row;
     if (entry && MODERATOR_ONLY.has(entry.kind)) targets = targets.filter((s) => this.moderates(s.userId, [entry.circleId]));
     if (targets.length === 0) return 0;
-    const first = await this.render(operation, row, targets[0].viewer);
+    let first: { result: ExecutionResult; audienceSensitive: boolean };
+    try {
+      first = await this.render(operation, row, targets[0].viewer);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableError)) throw err;
+      // Sent as an event with an error, this one would be lost to them: they end instead, and
+      // their clients resubscribe after their last cursor, which replays it.
+      for (const s of targets) s.fail(err);
+      return 0;
+    }
     if (!first.audienceSensitive || !entry) return this.send(cursor, targets, encode(first.result));
     // The answer depended on whether the viewer moderates (hidden content, a report): one
     // execution for the moderators among the recipients, one for everyone else.
@@ -471,6 +480,7 @@ export class SubscriptionHub {
       rootValue: row,
       contextValue,
     });
+    if (result.errors?.some((e) => isConnectionLost(e))) throw new ServiceUnavailableError();
     return {
       result: result.errors ? { ...result, errors: this.options.maskErrors(result.errors) } : result,
       audienceSensitive: contextValue.audienceSensitive,
@@ -541,6 +551,10 @@ export class SubscriptionHub {
       }
       s.pending = null;
     } catch (err) {
+      if (isConnectionLost(err)) {
+        this.options.logger.warn('subscription replay lost the database; the client resumes', { err: (err as Error).message });
+        return s.fail(new ServiceUnavailableError());
+      }
       this.options.logger.error('subscription replay failed', { err });
       s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
     }

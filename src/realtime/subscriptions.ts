@@ -11,6 +11,7 @@ import {
   validate,
   type DocumentNode,
   type GraphQLOutputType,
+  type ValidationRule,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { Db } from '../db/client.js';
@@ -22,7 +23,7 @@ import { threads } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
 import { decodeCursor } from '../shared/connection.js';
 import { fromGlobalId } from '../shared/ids.js';
-import { queryLimitsRule } from '../shared/limits.js';
+import { DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, tokenLimitError, type QueryLimits } from '../shared/limits.js';
 import { ACTIVITY_KEYS } from '../modules/circles/circle.service.js';
 import { resumeVariables, rootField, selectsViewerDependentFields, type Scope, type SubscriptionSpec } from './hub.js';
 
@@ -94,10 +95,14 @@ interface Prepared {
 /** Parsed and validated documents, by query text: clients send the same few documents. */
 export class DocumentCache {
   private readonly entries = new Map<string, Prepared>();
+  private readonly rules: ValidationRule[];
   constructor(
     private readonly schema: GraphQLSchema,
+    private readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
     private readonly max = 500,
-  ) {}
+  ) {
+    this.rules = [...specifiedRules, ...queryLimitRules(limits)];
+  }
 
   get(query: string): Prepared {
     const hit = this.entries.get(query);
@@ -109,11 +114,12 @@ export class DocumentCache {
     }
     let prepared: Prepared;
     try {
-      const document = parse(query, { maxTokens: 5_000 });
-      const errors = validate(this.schema, document, [...specifiedRules, queryLimitsRule({ maxDepth: 12, maxAliases: 30 })]);
+      const document = parse(query, parseOptions(this.limits));
+      const errors = validate(this.schema, document, this.rules);
       prepared = { query, document, errors, viewerDependent: errors.length ? false : selectsViewerDependentFields(this.schema, document) };
     } catch (err) {
-      prepared = { query, document: { kind: 'Document' as any, definitions: [] }, errors: [err as GraphQLError], viewerDependent: false };
+      const error = err instanceof GraphQLError ? (tokenLimitError(err.message) ?? err) : err;
+      prepared = { query, document: { kind: 'Document' as any, definitions: [] }, errors: [error as GraphQLError], viewerDependent: false };
     }
     this.entries.set(query, prepared);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);

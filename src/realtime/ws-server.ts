@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { makeServer, CloseCode, handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { formatError } from '../error-masking.js';
+import { formatError, withoutSuggestions } from '../error-masking.js';
+import { assertQueryCost, DEFAULT_QUERY_LIMITS, type QueryLimits } from '../shared/limits.js';
 import type { Db } from '../db/client.js';
 import { createContext, type ClientInfo, type Viewer } from '../context.js';
-import { HubError, UnauthenticatedError } from '../errors.js';
+import { HubError, isConnectionLost, ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { authenticate, SESSION_ENDED } from '../auth/sessions.js';
 import type { Security } from '../auth/security.js';
@@ -98,15 +99,19 @@ export const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 function coded(err: unknown): GraphQLError {
   if (err instanceof HubError) return err;
-  if (err instanceof GraphQLError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (isConnectionLost(err)) return new ServiceUnavailableError();
+  if (err instanceof GraphQLError) {
+    return err.extensions.code ? err : new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
   throw err;
 }
 
-/** Parse and validation errors, coded as Apollo codes them over HTTP. */
-function documentError(err: GraphQLError, document: DocumentNode): GraphQLError {
-  if (err.extensions.code) return err;
-  const code = document.definitions.length === 0 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
-  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { ...err.extensions, code } });
+/** Parse and validation errors, coded as Apollo codes them over HTTP, without suggestions for anonymous sockets. */
+function documentError(err: GraphQLError, document: DocumentNode, anonymous: boolean): GraphQLError {
+  const message = anonymous ? withoutSuggestions(err.message) : err.message;
+  if (err.extensions.code && message === err.message) return err;
+  const code = err.extensions.code ?? (document.definitions.length === 0 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED');
+  return new GraphQLError(message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { ...err.extensions, code } });
 }
 
 /**
@@ -128,6 +133,8 @@ export function attachWebSocketServer(opts: {
   sessionSockets: SessionSockets;
   /** The client's address as HTTP requests see it (through trusted proxies only). */
   clientAddress: (request: http.IncomingMessage) => string;
+  /** The same query limits as over HTTP. */
+  queryLimits?: QueryLimits;
 }) {
   const limits = { ...DEFAULT_WS_LIMITS, ...opts.limits };
   const { schema, db, hub, logger, metrics, security, sessionSockets } = opts;
@@ -138,7 +145,8 @@ export function attachWebSocketServer(opts: {
     metrics?.operation({ transport: 'ws', type, operation: operationNameOf(payload.query, payload.operationName), outcome: String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
     return errors;
   };
-  const documents = new DocumentCache(schema);
+  const queryLimits = opts.queryLimits ?? DEFAULT_QUERY_LIMITS;
+  const documents = new DocumentCache(schema, queryLimits);
   // No compression: `nextFrame` relies on it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols, perMessageDeflate: false });
 
@@ -158,6 +166,11 @@ export function attachWebSocketServer(opts: {
         extra.token = typeof token === 'string' && token ? token : null;
         extra.viewer = await authenticate(db, extra.token, sessionPolicy);
       } catch (err) {
+        if (isConnectionLost(err)) {
+          // Not the client's fault and not forbidden: 1013 (try again later) makes it reconnect.
+          extra.socket.close(1013, 'Database unavailable; retry shortly');
+          return false;
+        }
         extra.authError = coded(err);
       }
       if (extra.viewer) {
@@ -173,6 +186,27 @@ export function attachWebSocketServer(opts: {
     async onSubscribe(ctx, id, payload) {
       const extra = ctx.extra;
       extra.operations++;
+      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+        metrics?.rateLimitRefused('subscriptionsPerConnection');
+        return refused('subscription', payload, [
+          new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, {
+            extensions: { code: 'RATE_LIMITED' },
+          }),
+        ]);
+      }
+      // The document is checked against the limits (in linear time) before anything that reads
+      // the database, and before the token's verdict is told: the same cheap refusal for everyone.
+      const anonymous = !extra.viewer;
+      const prepared = documents.get(payload.query);
+      if (prepared.errors.length) return refused('unknown', payload, prepared.errors.map((err) => documentError(err, prepared.document, anonymous)));
+      const operation = getOperationAST(prepared.document, payload.operationName);
+      if (!operation) return refused('unknown', payload, [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })]);
+      const variables = payload.variables ?? {};
+      try {
+        assertQueryCost(schema, prepared.document, payload.operationName, variables, queryLimits);
+      } catch (err) {
+        return refused('unknown', payload, [coded(err)]);
+      }
       if (extra.authError) return refused('unknown', payload, [extra.authError]);
       if (extra.token) {
         // The session may have ended since connection_init, and its notice may not have come yet.
@@ -184,19 +218,6 @@ export function attachWebSocketServer(opts: {
           return refused('unknown', payload, [err]);
         }
       }
-      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-        metrics?.rateLimitRefused('subscriptionsPerConnection');
-        return refused('subscription', payload, [
-          new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, {
-            extensions: { code: 'RATE_LIMITED' },
-          }),
-        ]);
-      }
-      const prepared = documents.get(payload.query);
-      if (prepared.errors.length) return refused('unknown', payload, prepared.errors.map((err) => documentError(err, prepared.document)));
-      const operation = getOperationAST(prepared.document, payload.operationName);
-      if (!operation) return refused('unknown', payload, [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })]);
-      const variables = payload.variables ?? {};
       const name = operation.name?.value ?? payload.operationName;
       if (operation.operation !== 'subscription') {
         (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name });
