@@ -115,7 +115,7 @@ describe('mentions in text', () => {
 describe('the migration that introduced handles', () => {
   it('gives every existing user a unique handle from their display name, as sign-up would', async () => {
     // The backfill statements exactly as the migration runs them, on users whose handle is unset.
-    const migration = readFileSync(new URL('../drizzle/0002_handles_notifications.sql', import.meta.url), 'utf8');
+    const migration = readFileSync(new URL('../drizzle/0005_handles_notifications.sql', import.meta.url), 'utf8');
     const backfill = migration
       .split('--> statement-breakpoint')
       .map((st) => st.replace(/^\s*--.*$/gm, '').trim())

@@ -85,22 +85,22 @@ describe('default query limits', () => {
 
   it('are no looser than graphql-armor defaults except depth and cost, which the README needs', () => {
     // armor: maxDepth 6, maxAliases 15, maxDirectives 50, maxTokens 1000, costLimit 5000.
-    expect(DEFAULT_QUERY_LIMITS).toEqual({ maxDepth: 7, maxAliases: 15, maxDirectives: 50, maxTokens: 1_000, maxCost: 30_000 });
+    expect(DEFAULT_QUERY_LIMITS).toEqual({ maxDepth: 8, maxAliases: 15, maxDirectives: 50, maxTokens: 1_000, maxCost: 30_000 });
   });
 });
 
 describe('query limits over HTTP', () => {
-  it('runs a query nested 7 levels deep and refuses 8 with QUERY_TOO_COMPLEX naming depth, before running anything', async () => {
-    expect((await post(nested(7))).body.errors).toBeUndefined();
+  it('runs a query nested 8 levels deep and refuses 9 with QUERY_TOO_COMPLEX naming depth, before running anything', async () => {
+    expect((await post(nested(8))).body.errors).toBeUndefined();
     const before = hub.statements.length;
-    const refusal = expectRefused(await post(nested(8)), 'depth');
-    expect(refusal.extensions).toMatchObject({ max: 7, found: 8 });
-    expect(refusal.message).toBe('Query is nested 8 levels deep; the depth limit is 7.');
+    const refusal = expectRefused(await post(nested(9)), 'depth');
+    expect(refusal.extensions).toMatchObject({ max: 8, found: 9 });
+    expect(refusal.message).toBe('Query is nested 9 levels deep; the depth limit is 8.');
     expect(queriesOn('regions', before)).toEqual([]);
   });
 
   it('counts depth through fragments', async () => {
-    const res = await post(`query { regions { ...Deep } } fragment Deep on Region { ${'parent { '.repeat(6)}id${' }'.repeat(6)} }`);
+    const res = await post(`query { regions { ...Deep } } fragment Deep on Region { ${'parent { '.repeat(7)}id${' }'.repeat(7)} }`);
     expectRefused(res, 'depth');
   });
 
@@ -180,7 +180,7 @@ describe('query limits over HTTP', () => {
 describe('query limits over WebSocket', () => {
   it('refuses the same documents with the same codes, subscriptions and queries alike', async () => {
     for (const [query, limit] of [
-      [nested(8), 'depth'],
+      [nested(9), 'depth'],
       [aliased(16), 'aliases'],
       [directives(51), 'directives'],
       [tokens(1_001), 'tokens'],

@@ -38,8 +38,9 @@ export interface QueryLimits {
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  // The README's circle feed is 7 deep (circle > threads > nodes > posts > nodes > author > displayName).
-  maxDepth: 7,
+  // The README's circle feed is 7 deep (circle > threads > nodes > posts > nodes > author > displayName);
+  // a list of circles with their threads and latest posts (the N+1 test's document) is 8.
+  maxDepth: 8,
   maxAliases: 15,
   maxDirectives: 50,
   maxTokens: 1_000,
