@@ -37,7 +37,7 @@ const OPEN_LIMITS = {
 
 /** A fresh database (copied from the migrated template) and a hub on a free port. */
 export async function startHub(
-  options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger']; security?: AppOptions['security'] } = {},
+  options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger']; security?: AppOptions['security']; queryLimits?: AppOptions['queryLimits'] } = {},
 ): Promise<TestHub> {
   const testDb = inject('testDb');
   const statements: string[] = [];
@@ -70,6 +70,7 @@ export async function startHub(
     logger: options.logger ?? createLogger((process.env.LOG_LEVEL as any) ?? 'error'),
     webSocket: options.webSocket,
     security: { ...options.security, limits: { ...OPEN_LIMITS, ...options.security?.limits } },
+    queryLimits: options.queryLimits,
   });
   return {
     app,
