@@ -67,7 +67,7 @@ describe.skipIf(process.env.TEST_DATABASE === 'postgres')('npm start', () => {
     const second = await start({ DATA_DIR: dataDir });
     expect(second.log.join('')).not.toContain('demo data seeded');
     const again = await gql(second.url, `{ organisations { totalCount } }`);
-    expect(again.data.organisations.totalCount).toBe(73);
+    expect(again.data.organisations.totalCount).toBe(75);
     second.child.kill('SIGINT');
     expect(await second.exit).toBe(0);
   }, 240_000);

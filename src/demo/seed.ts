@@ -3,10 +3,17 @@ import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import {
+  attendanceRecords,
   circleMembers,
   circleOrganisations,
   circles,
   circleSdgGoals,
+  followUps,
+  followUpSdgGoals,
+  gatheringResources,
+  gatheringRsvps,
+  gatherings,
+  gatheringSdgGoals,
   organisationMembers,
   organisations,
   posts,
@@ -41,6 +48,8 @@ import {
   type ThreadTemplate,
 } from './content.js';
 import { handleBase } from '../shared/handles.js';
+import { nameKey } from '../modules/gatherings/gathering.service.js';
+import { EXTRA_ORGANISATIONS, genderOf, INVENTED_SHEET, NAME_POOLS, TOT_GUESTS, type Gender } from './gatherings.js';
 
 /** Every demo account signs in with this password. */
 export const DEMO_PASSWORD = 'belajar-bersama-2021';
@@ -160,6 +169,13 @@ export async function seedDemoData(db: Db, options: { log?: (msg: string) => voi
     await insertAll(tx, resources, data.resources);
     await insertAll(tx, resourceSdgGoals, data.resourceSdgGoals);
     await insertAll(tx, resourceCircles, data.resourceCircles);
+    await insertAll(tx, gatherings, data.gatherings);
+    await insertAll(tx, gatheringSdgGoals, data.gatheringSdgGoals);
+    await insertAll(tx, gatheringResources, data.gatheringResources);
+    await insertAll(tx, gatheringRsvps, data.gatheringRsvps);
+    await insertAll(tx, attendanceRecords, data.attendanceRecords);
+    await insertAll(tx, followUps, data.followUps);
+    await insertAll(tx, followUpSdgGoals, data.followUpSdgGoals);
     // Last: appendActivity takes the append lock, held until commit.
     await appendActivity(tx, data.activity);
     return true;
@@ -171,7 +187,8 @@ export async function seedDemoData(db: Db, options: { log?: (msg: string) => voi
     `demo data seeded in ${ms} ms: ${data.regions.length} regions, ${data.organisations.length} organisations, ` +
       `${data.users.length} users, ${data.organisationMembers.length} organisation memberships, ${data.circles.length} circles, ` +
       `${data.circleMembers.length} circle memberships, ${data.threads.length} threads, ${data.posts.length} posts, ` +
-      `${data.reactions.length} reactions, ${data.resources.length} resources, ${data.activity.length} activities ` +
+      `${data.reactions.length} reactions, ${data.resources.length} resources, ${data.gatherings.length} gatherings, ` +
+      `${data.attendanceRecords.length} attendance lines, ${data.followUps.length} follow-ups, ${data.activity.length} activities ` +
       `(sign in as ${DEMO_COORDINATOR_EMAIL} / ${DEMO_PASSWORD})`,
   );
   return true;
@@ -209,6 +226,13 @@ export function buildDataSet(passwordHash: string) {
     resources: [] as Row<typeof resources>[],
     resourceSdgGoals: [] as Row<typeof resourceSdgGoals>[],
     resourceCircles: [] as Row<typeof resourceCircles>[],
+    gatherings: [] as Row<typeof gatherings>[],
+    gatheringSdgGoals: [] as Row<typeof gatheringSdgGoals>[],
+    gatheringResources: [] as Row<typeof gatheringResources>[],
+    gatheringRsvps: [] as Row<typeof gatheringRsvps>[],
+    attendanceRecords: [] as Row<typeof attendanceRecords>[],
+    followUps: [] as Row<typeof followUps>[],
+    followUpSdgGoals: [] as Row<typeof followUpSdgGoals>[],
     activity: [] as NewActivity[],
   };
   const activity: { entry: NewActivity; seq: number }[] = [];
@@ -270,7 +294,7 @@ export function buildDataSet(passwordHash: string) {
       }),
     );
   }
-  addOrg({
+  const donorOrg = addOrg({
     slug: 'uni-eropa',
     name: `${DONOR.nameId} (${DONOR.name})`,
     kind: 'DONOR',
@@ -322,6 +346,17 @@ export function buildDataSet(passwordHash: string) {
       ),
     );
   }
+
+  const extraOrgs = new Map<string, Org>();
+  for (const extra of EXTRA_ORGANISATIONS) {
+    const district = DISTRICTS.find((d) => d.name === extra.district)!;
+    extraOrgs.set(
+      extra.key,
+      addOrg({ slug: slugify(extra.name), name: extra.name, kind: extra.kind, description: extra.description, regionId: districtRegion.get(district)! }),
+    );
+  }
+  const extraOrgsOf = (district: DistrictFact) =>
+    EXTRA_ORGANISATIONS.filter((e) => e.district === district.name).map((e) => extraOrgs.get(e.key)!);
 
   // ---------------------------------------------------------------- users and organisation members
   let userClock = at('2021-06-14T09:00:00+07:00');
@@ -446,7 +481,13 @@ export function buildDataSet(passwordHash: string) {
       createdAt,
       province: district.province,
       goals: DISTRICT_GOALS[district.name] ?? [17],
-      orgs: [...csoOrgs.get(district)!, pemkabOrgs.get(district)!, ...pemdesOrgs.get(district)!, ...operatorOrgs.values()],
+      orgs: [
+        ...csoOrgs.get(district)!,
+        pemkabOrgs.get(district)!,
+        ...pemdesOrgs.get(district)!,
+        ...operatorOrgs.values(),
+        ...extraOrgsOf(district),
+      ],
       placeholders: {
         kab: district.name,
         prov: district.province,
@@ -482,7 +523,8 @@ export function buildDataSet(passwordHash: string) {
     createdAt: totCreated,
     province: NTB_TOT.province,
     goals: [4, 16, 17, 18],
-    orgs: [...ntbOrgs, ...operatorOrgs.values()],
+    // The donor follows the program-wide circle as an observer.
+    orgs: [...ntbOrgs, ...operatorOrgs.values(), donorOrg],
     placeholders: { prov: NTB_TOT.province },
   });
   addMember(tot, 'pc', programCoordinator, 'COORDINATOR', operatorOrgs.get('kpri')!, totCreated);
@@ -600,8 +642,10 @@ export function buildDataSet(passwordHash: string) {
   for (const template of TOT_THREADS) addThread(tot, template, at(template.at!));
 
   // ---------------------------------------------------------------- resources
+  const resourceIds = new Map<string, string>();
   for (const template of RESOURCES) {
     const id = randomUUID();
+    resourceIds.set(template.key, id);
     const createdAt = at(template.createdAt);
     const district = template.sharedBy === 'pc' ? undefined : DISTRICTS.find((d) => d.name === template.sharedBy);
     if (template.sharedBy !== 'pc' && !district) throw new Error(`demo data: unknown sharer ${template.sharedBy}`);
@@ -632,6 +676,439 @@ export function buildDataSet(passwordHash: string) {
       out.resourceCircles.push({ resourceId: id, circleId: circle.id, sharedAt });
       log({ circleId: circle.id, kind: 'RESOURCE_SHARED', resourceId: id, actorId: sharer.id, occurredAt: sharedAt });
     });
+  }
+
+  // ---------------------------------------------------------------- gatherings, attendance sheets, follow-ups
+  // A PRNG of its own, so the content above stays as it was before the program's work was added.
+  const work = prng(2021_07_01);
+  type Line = Omit<Row<typeof attendanceRecords>, 'id' | 'gatheringId' | 'nameKey' | 'lineKey' | 'recordedById' | 'recordedAt'>;
+  const zoneOf = (province: ProvinceName) => (utcOffset(province) === '+07:00' ? 'Asia/Jakarta' : 'Asia/Makassar');
+  const userById = new Map(out.users.map((u) => [u.id!, u]));
+
+  const addGathering = (g: {
+    circle: CircleDraft;
+    kind: Row<typeof gatherings>['kind'];
+    title: string;
+    description: string;
+    status: 'PLANNED' | 'HELD' | 'CANCELLED';
+    startsAt: Date;
+    endsAt: Date;
+    venue: string;
+    regionId: string;
+    by: string;
+    createdAt: Date;
+    goals: number[];
+  }) => {
+    const id = randomUUID();
+    if (g.createdAt < member(g.circle, 'pc').joinedAt) throw new Error(`demo data: ${g.title} predates its circle`);
+    // Marking it held or cancelled is the gathering's last update.
+    const updatedAt = g.status === 'HELD' ? plus(g.endsAt, 2 * HOUR) : g.status === 'CANCELLED' ? plus(g.startsAt, -2 * DAY) : g.createdAt;
+    out.gatherings.push({
+      id,
+      circleId: g.circle.id,
+      kind: g.kind,
+      title: g.title,
+      description: `${g.description} ${INVENTED_SHEET}`,
+      status: g.status,
+      startsAt: g.startsAt,
+      endsAt: g.endsAt,
+      timeZone: zoneOf(g.circle.province),
+      venue: g.venue,
+      regionId: g.regionId,
+      createdById: g.by,
+      createdAt: g.createdAt,
+      updatedAt,
+    });
+    for (const goal of g.goals) out.gatheringSdgGoals.push({ gatheringId: id, goal });
+    log({ circleId: g.circle.id, kind: 'GATHERING_SCHEDULED', actorId: g.by, gatheringId: id, occurredAt: g.createdAt });
+    if (g.status !== 'PLANNED') log({ circleId: g.circle.id, kind: 'GATHERING_UPDATED', actorId: g.by, gatheringId: id, occurredAt: updatedAt });
+    return { id, circle: g.circle, startsAt: g.startsAt, endsAt: g.endsAt, by: g.by };
+  };
+  type Gathering = ReturnType<typeof addGathering>;
+
+  const rsvp = (g: Gathering, userId: string, response: 'GOING' | 'MAYBE' | 'NOT_GOING') => {
+    const respondedAt = plus(g.startsAt, -work.int(2, 6) * DAY - work.int(0, 600) * 60_000);
+    out.gatheringRsvps.push({ gatheringId: g.id, userId, response, respondedAt: later(respondedAt, plus(g.startsAt, -9 * DAY)) });
+  };
+
+  /** A member's line: name and gender as on the sheet, organisation as in the circle. */
+  const memberLine = (circle: CircleDraft, slot: string, extra: Partial<Line> = {}): Line => {
+    const m = member(circle, slot);
+    const name = userById.get(m.userId)!.displayName!;
+    return { userId: m.userId, name, gender: genderOf(name), organisationId: m.organisationId, ...extra };
+  };
+  const sheet = (g: Gathering, recordedBy: string, lines: Line[]) => {
+    const recordedAt = plus(g.endsAt, HOUR);
+    const keys = new Set<string>();
+    for (const line of lines) {
+      const key = nameKey(line.name);
+      const lineKey = line.userId ? `u:${line.userId}` : `n:${key}|${line.villageId ?? ''}`;
+      if (keys.has(lineKey)) throw new Error(`demo data: ${line.name} twice on one sheet`);
+      keys.add(lineKey);
+      out.attendanceRecords.push({ ...line, gatheringId: g.id, nameKey: key, lineKey, recordedById: recordedBy, recordedAt });
+    }
+    log({ circleId: g.circle.id, kind: 'ATTENDANCE_RECORDED', actorId: recordedBy, gatheringId: g.id, occurredAt: recordedAt });
+  };
+
+  /** Invented village people, named from the island's pool; about half are women. */
+  const pool = (province: ProvinceName) =>
+    province === 'Nusa Tenggara Barat' ? NAME_POOLS.ntb : province.startsWith('Kalimantan') ? NAME_POOLS.kalimantan : NAME_POOLS.java;
+  const person = (province: ProvinceName, used: Set<string>, gender?: Gender): { name: string; gender: Gender } => {
+    const names = pool(province);
+    for (;;) {
+      const g = gender ?? (work.next() < 0.48 ? 'FEMALE' : 'MALE');
+      const name = `${work.pick(g === 'FEMALE' ? names.women : names.men)} ${work.pick(names.family)}`;
+      if (used.has(name)) continue;
+      used.add(name);
+      return { name, gender: g };
+    }
+  };
+
+  const addFollowUp = (f: {
+    circle: CircleDraft;
+    gathering?: Gathering;
+    title: string;
+    description: string;
+    owner: string;
+    organisationId: string;
+    dueOn: string;
+    status: 'OPEN' | 'IN_PROGRESS' | 'DONE' | 'DROPPED';
+    createdAt: Date;
+    by: string;
+    /** When the status last changed (the work finished, started or was dropped). */
+    changedAt?: Date;
+    goals: number[];
+  }) => {
+    const id = randomUUID();
+    const changedAt = f.status === 'OPEN' ? undefined : (f.changedAt ?? plus(f.createdAt, 20 * DAY));
+    out.followUps.push({
+      id,
+      circleId: f.circle.id,
+      gatheringId: f.gathering?.id ?? null,
+      title: f.title,
+      description: f.description,
+      status: f.status,
+      ownerId: f.owner,
+      organisationId: f.organisationId,
+      dueOn: f.dueOn,
+      completedAt: f.status === 'DONE' ? changedAt : null,
+      createdById: f.by,
+      createdAt: f.createdAt,
+      updatedAt: changedAt ?? f.createdAt,
+    });
+    for (const goal of f.goals) out.followUpSdgGoals.push({ followUpId: id, goal });
+    log({ circleId: f.circle.id, kind: 'FOLLOW_UP_CREATED', actorId: f.by, followUpId: id, gatheringId: f.gathering?.id ?? null, occurredAt: f.createdAt });
+    if (changedAt) {
+      log({ circleId: f.circle.id, kind: 'FOLLOW_UP_UPDATED', actorId: f.owner, followUpId: id, gatheringId: f.gathering?.id ?? null, occurredAt: changedAt });
+    }
+  };
+
+  // The Training of Trainers, as the news report tells it; its roster is invented.
+  {
+    const pc = member(tot, 'pc').userId;
+    const g = addGathering({
+      circle: tot,
+      kind: 'TRAINING_OF_TRAINERS',
+      title: NTB_TOT.titleId,
+      description: `${NTB_TOT.title}. Fokus: ${NTB_TOT.focusId.join('; ')}.`,
+      status: 'HELD',
+      startsAt: at(`${NTB_TOT.start}T08:00:00+08:00`),
+      endsAt: at(`${NTB_TOT.end}T16:00:00+08:00`),
+      venue: `${NTB_TOT.venue}, ${NTB_TOT.venueDistrict}`,
+      regionId: provinceIds.get(NTB_TOT.province)!,
+      by: pc,
+      createdAt: at('2021-09-01T11:00:00+08:00'),
+      goals: [4, 16, 17],
+    });
+    for (const key of ['materi-tot-perencanaan', 'materi-tot-resource-centre']) {
+      out.gatheringResources.push({ gatheringId: g.id, resourceId: resourceIds.get(key)!, addedAt: at('2021-09-19T18:30:00+08:00') });
+    }
+    const trainees = Array.from({ length: 9 }, (_, i) => `t${i}`);
+    for (const slot of [...trainees, 'd0', 'd1', 'd2']) rsvp(g, member(tot, slot).userId, 'GOING');
+    sheet(g, pc, [
+      ...trainees.map((slot) => memberLine(tot, slot, { position: 'Pimpinan lembaga' })),
+      ...TOT_GUESTS.map((guest) => ({ ...guest, userId: null, affiliationKind: 'CIVIL_SOCIETY' as const })),
+    ]);
+    const due = (d: string) => d;
+    const ntbTrainee = (slot: string) => ({ owner: member(tot, slot).userId, organisationId: member(tot, slot).organisationId });
+    const totFollowUp = (f: Omit<Parameters<typeof addFollowUp>[0], 'circle' | 'gathering' | 'by' | 'createdAt' | 'goals'>) =>
+      addFollowUp({ ...f, circle: tot, gathering: g, by: pc, createdAt: at('2021-09-19T15:00:00+08:00'), goals: [4, 17] });
+    totFollowUp({
+      ...ntbTrainee('t0'),
+      title: 'Pelatihan ulang untuk fasilitator desa dampingan di Lombok Tengah',
+      description: 'Materi ToT diteruskan kepada sembilan fasilitator desa di Praya, Pujut dan Batukliang.',
+      dueOn: due('2021-10-30'),
+      status: 'DONE',
+      changedAt: at('2021-10-28T16:00:00+08:00'),
+    });
+    totFollowUp({
+      ...ntbTrainee('t3'),
+      title: 'Pelatihan ulang untuk fasilitator desa dampingan di Sumbawa',
+      description: 'Dua angkatan: Moyo Hilir dan Lape bersama, Empang menyusul.',
+      dueOn: due('2021-11-15'),
+      status: 'IN_PROGRESS',
+      changedAt: at('2021-10-20T10:00:00+08:00'),
+    });
+    totFollowUp({
+      ...ntbTrainee('t6'),
+      title: 'Pelatihan ulang untuk fasilitator desa dampingan di Sumbawa Barat',
+      description: 'Menunggu jadwal bersama Bappeda Kabupaten Sumbawa Barat.',
+      dueOn: due('2021-11-30'),
+      status: 'OPEN',
+    });
+    totFollowUp({
+      ...ntbTrainee('t4'),
+      title: 'Katalog bersama pusat sumber belajar lembaga mitra NTB',
+      description: 'Satu katalog dokumen perencanaan desa untuk sembilan lembaga, dengan penamaan berkas yang disepakati di ToT.',
+      dueOn: due('2021-12-15'),
+      status: 'DONE',
+      changedAt: at('2021-12-10T14:00:00+08:00'),
+    });
+    totFollowUp({
+      owner: member(tot, 'd0').userId,
+      organisationId: member(tot, 'd0').organisationId,
+      title: 'Kunjungan belajar ke pusat data Bappeda Provinsi NTB',
+      description: 'Ditunda tanpa tanggal baru karena pembatasan kegiatan tatap muka.',
+      dueOn: due('2021-10-15'),
+      status: 'DROPPED',
+      changedAt: at('2021-10-05T09:00:00+08:00'),
+    });
+  }
+
+  // A circle meeting in every district (one cancelled), village planning forums in six villages,
+  // a workshop and a district forum: all invented, all in semester 4.
+  const MEETING_DAYS = ['08-19', '08-20', '08-23', '08-24', '08-25', '08-26', '08-27', '08-30', '08-31', '09-02'];
+  const FORUMS: { district: string; village: number; day: string }[] = [
+    { district: 'Majalengka', village: 0, day: '09-21' },
+    { district: 'Ciamis', village: 1, day: '09-28' },
+    { district: 'Grobogan', village: 0, day: '10-05' },
+    { district: 'Berau', village: 2, day: '10-07' },
+    { district: 'Lombok Tengah', village: 1, day: '10-12' },
+    { district: 'Sumbawa Barat', village: 0, day: '10-19' },
+  ];
+  DISTRICTS.forEach((district, d) => {
+    const circle = districtCircles[d]!;
+    const dc = member(circle, 'dc').userId;
+    const pemkab = pemkabOrgs.get(district)!;
+    const pemdes = pemdesOrgs.get(district)!;
+    const villages = villageRegions.get(district)!;
+    const used = new Set<string>();
+    const startsAt = localDay(`2021-${MEETING_DAYS[d]}`, district.province, '09:00');
+    const cancelled = district.name === 'Bulungan';
+    const meeting = addGathering({
+      circle,
+      kind: 'CIRCLE_MEETING',
+      title: `Pertemuan lingkar belajar: persiapan Musyawarah Desa RKP Desa 2022 di Kabupaten ${district.name}`,
+      description: cancelled
+        ? 'Dibatalkan: jalan ke Peso terputus banjir; bahan dibahas di utas diskusi.'
+        : 'Membaca pagu indikatif desa, memetakan usulan SDGs Desa dan membagi tugas pendampingan Musyawarah Desa.',
+      status: cancelled ? 'CANCELLED' : 'HELD',
+      startsAt,
+      endsAt: plus(startsAt, 6 * HOUR),
+      venue: `Aula Bappeda Kabupaten ${district.name} (sebagian peserta daring)`,
+      regionId: districtRegion.get(district)!,
+      by: dc,
+      createdAt: plus(startsAt, -12 * DAY),
+      goals: (DISTRICT_GOALS[district.name] ?? [17]).slice(0, 2),
+    });
+    const absent = new Set([work.int(1, 8)]);
+    for (let f = 0; f < 9; f++) rsvp(meeting, member(circle, `f${f}`).userId, absent.has(f) ? 'NOT_GOING' : f % 4 === 3 ? 'MAYBE' : 'GOING');
+    if (!cancelled) {
+      const officials: Line[] = [
+        { ...person(district.province, used), position: 'Kepala Sub Bidang Perencanaan Pembangunan Desa, Bappeda', organisationId: pemkab.id },
+        { ...person(district.province, used), position: 'Kepala Seksi Perencanaan Desa, DPMD', organisationId: pemkab.id },
+        ...[0, 1, 2].map((v) => ({
+          ...person(district.province, used),
+          position: 'Sekretaris Desa',
+          organisationId: pemdes[v]!.id,
+          villageId: villages[v]!,
+        })),
+        ...extraOrgsOf(district).map((org) => ({ ...person(district.province, used), position: 'Perwakilan', organisationId: org.id })),
+      ];
+      sheet(meeting, dc, [
+        memberLine(circle, 'dc', { position: 'Koordinator kabupaten' }),
+        ...Array.from({ length: 9 }, (_, f) => f)
+          .filter((f) => !absent.has(f))
+          .map((f) => memberLine(circle, `f${f}`, { position: f % 3 === 0 ? 'Fasilitator' : 'Pendamping desa', villageId: villages[Math.floor(f / 3)]! })),
+        ...officials.map((o) => ({ userId: null, ...o })),
+      ]);
+      const owner = member(circle, 'f0');
+      addFollowUp({
+        circle,
+        gathering: meeting,
+        title: `Usulan kegiatan SDGs Desa dari Desa ${district.villages[0].name} masuk rancangan RKP Desa 2022`,
+        description: 'Dikawal sampai Musyawarah Desa penetapan RKP Desa.',
+        owner: owner.userId,
+        organisationId: owner.organisationId,
+        dueOn: '2021-10-31',
+        status: (['DONE', 'IN_PROGRESS', 'OPEN', 'DONE'] as const)[d % 4]!,
+        createdAt: plus(meeting.endsAt, -HOUR),
+        by: dc,
+        changedAt: plus(meeting.endsAt, (20 + d) * DAY),
+        goals: [(DISTRICT_GOALS[district.name] ?? [17])[0]!, 17],
+      });
+    }
+
+    const forum = FORUMS.find((f) => f.district === district.name);
+    if (!forum) return;
+    const v = forum.village;
+    const village = district.villages[v];
+    const facilitatorSlot = `f${3 * v}`;
+    const facilitator = member(circle, facilitatorSlot);
+    const forumStart = localDay(`2021-${forum.day}`, district.province, '09:00');
+    const g = addGathering({
+      circle,
+      kind: 'VILLAGE_PLANNING_FORUM',
+      title: `Musyawarah Perencanaan Pembangunan Desa ${village.name}: RKP Desa 2022`,
+      description: 'Musrenbang Desa: penetapan prioritas RKP Desa 2022 dengan data SDGs Desa, dipandu fasilitator desa dampingan.',
+      status: 'HELD',
+      startsAt: forumStart,
+      endsAt: plus(forumStart, 5 * HOUR),
+      venue: `Balai Desa ${village.name}, Kecamatan ${village.subdistrict}`,
+      regionId: villages[v]!,
+      by: facilitator.userId,
+      createdAt: plus(forumStart, -14 * DAY),
+      goals: [1, 6, 18],
+    });
+    for (let k = 0; k < 3; k++) rsvp(g, member(circle, `f${3 * v + k}`).userId, 'GOING');
+    rsvp(g, dc, 'MAYBE');
+    const villageId = villages[v]!;
+    const resident = (position: string, extra: Partial<Line> = {}): Line => ({
+      userId: null,
+      ...person(district.province, used),
+      position,
+      villageId,
+      ...extra,
+    });
+    const lines: Line[] = [
+      ...[0, 1, 2].map((k) => memberLine(circle, `f${3 * v + k}`, { position: 'Fasilitator desa', villageId })),
+      memberLine(circle, 'dc', { position: 'Koordinator kabupaten' }),
+      resident('Kepala Desa', { organisationId: pemdes[v]!.id }),
+      resident('Kepala Urusan Perencanaan', { organisationId: pemdes[v]!.id }),
+      resident('Kepala Dusun', { organisationId: pemdes[v]!.id }),
+      ...[0, 1, 2].map(() => resident('Anggota BPD', { affiliation: `BPD Desa ${village.name}`, affiliationKind: 'VILLAGE_GOVERNMENT' })),
+      ...[0, 1].map(() => resident('Kader', { ...person(district.province, used, 'FEMALE'), affiliation: `TP PKK Desa ${village.name}`, affiliationKind: 'COMMUNITY_GROUP' })),
+      resident('Ketua', { affiliation: `Karang Taruna Desa ${village.name}`, affiliationKind: 'COMMUNITY_GROUP' }),
+      resident('Ketua', { affiliation: `Kelompok Tani Desa ${village.name}`, affiliationKind: 'COMMUNITY_GROUP' }),
+      ...Array.from({ length: work.int(6, 10) }, (_, i) => resident(`Warga, perwakilan dusun ${i + 1}`)),
+      resident('Warga', { gender: 'NOT_STATED' }),
+      { userId: null, ...person(district.province, used), position: 'Kepala Seksi Pemerintahan', affiliation: `Kantor Camat ${village.subdistrict}`, affiliationKind: 'DISTRICT_GOVERNMENT' },
+      ...extraOrgsOf(district).map((org) => resident('Anggota', { organisationId: org.id })),
+    ];
+    sheet(g, facilitator.userId, lines);
+    const owners = [facilitatorSlot, `f${3 * v + 1}`].map((slot) => member(circle, slot));
+    addFollowUp({
+      circle,
+      gathering: g,
+      title: `Kawal usulan air bersih Desa ${village.name} sampai APBDes 2022`,
+      description: 'Usulan prioritas dari data SDGs Desa tujuan 6; dicek di rancangan APBDes bulan November.',
+      owner: owners[0]!.userId,
+      organisationId: owners[0]!.organisationId,
+      dueOn: '2021-12-31',
+      status: d % 2 === 0 ? 'DONE' : 'IN_PROGRESS',
+      createdAt: plus(g.endsAt, -HOUR),
+      by: facilitator.userId,
+      changedAt: plus(g.endsAt, (40 + d) * DAY),
+      goals: [6],
+    });
+    addFollowUp({
+      circle,
+      gathering: g,
+      title: `Baliho APBDes 2022 di Balai Desa ${village.name}`,
+      description: 'Ringkasan pendapatan dan belanja dipasang setelah APBDes ditetapkan.',
+      owner: owners[1]!.userId,
+      organisationId: owners[1]!.organisationId,
+      dueOn: '2022-01-31',
+      status: 'OPEN',
+      createdAt: plus(g.endsAt, -HOUR),
+      by: facilitator.userId,
+      goals: [16],
+    });
+  });
+
+  // A workshop with the district government, the donor and a university, and a district forum.
+  {
+    const d = DISTRICTS.findIndex((x) => x.name === 'Cilacap');
+    const district = DISTRICTS[d]!;
+    const circle = districtCircles[d]!;
+    const used = new Set<string>();
+    const startsAt = localDay('2021-11-18', district.province, '08:30');
+    const g = addGathering({
+      circle,
+      kind: 'WORKSHOP',
+      title: 'Lokakarya penyelarasan SDGs Desa dengan RPJMD Kabupaten Cilacap',
+      description: 'Pemerintah kabupaten, lembaga mitra dan desa dampingan menyandingkan data SDGs Desa dengan indikator RPJMD.',
+      status: 'HELD',
+      startsAt,
+      endsAt: plus(startsAt, 7 * HOUR),
+      venue: 'Ruang Rapat Bappelitbangda Kabupaten Cilacap',
+      regionId: districtRegion.get(district)!,
+      by: member(circle, 'dc').userId,
+      createdAt: plus(startsAt, -21 * DAY),
+      goals: [1, 17],
+    });
+    sheet(g, member(circle, 'dc').userId, [
+      memberLine(circle, 'dc', { position: 'Koordinator kabupaten' }),
+      memberLine(circle, 'pc', { position: 'Koordinator program' }),
+      ...[0, 3, 6].map((f) => memberLine(circle, `f${f}`, { position: 'Fasilitator' })),
+      ...[0, 1, 2, 3].map((i) => ({
+        userId: null,
+        ...person(district.province, used),
+        position: i === 0 ? 'Kepala Bidang Perencanaan' : 'Staf perencana',
+        organisationId: pemkabOrgs.get(district)!.id,
+      })),
+      { userId: null, ...person(district.province, used), position: 'Programme officer, pemantauan', organisationId: donorOrg.id },
+      { userId: null, ...person(district.province, used), position: 'Dosen', affiliation: 'Pusat Studi Pembangunan Desa, perguruan tinggi di Purwokerto', affiliationKind: 'OTHER' },
+    ]);
+    const owner = member(circle, 'f3');
+    addFollowUp({
+      circle,
+      gathering: g,
+      title: 'Daftar indikator SDGs Desa yang dipakai RPJMD Cilacap',
+      description: 'Disusun bersama Bappelitbangda untuk dibahas di forum perangkat daerah.',
+      owner: owner.userId,
+      organisationId: owner.organisationId,
+      dueOn: '2022-01-15',
+      status: 'IN_PROGRESS',
+      createdAt: plus(g.endsAt, -HOUR),
+      by: member(circle, 'dc').userId,
+      changedAt: at('2021-12-06T10:00:00+07:00'),
+      goals: [17],
+    });
+  }
+  {
+    const d = DISTRICTS.findIndex((x) => x.name === 'Sumbawa');
+    const district = DISTRICTS[d]!;
+    const circle = districtCircles[d]!;
+    const used = new Set<string>();
+    const startsAt = localDay('2021-12-09', district.province, '09:00');
+    const g = addGathering({
+      circle,
+      kind: 'DISTRICT_PLANNING_FORUM',
+      title: 'Rapat koordinasi pra-Musrenbang Kabupaten Sumbawa: usulan desa untuk RKPD 2023',
+      description: 'Menyandingkan usulan Musrenbang Desa dari desa dampingan dengan program perangkat daerah.',
+      status: 'HELD',
+      startsAt,
+      endsAt: plus(startsAt, 4 * HOUR),
+      venue: 'Aula Bappeda Kabupaten Sumbawa, Sumbawa Besar',
+      regionId: districtRegion.get(district)!,
+      by: member(circle, 'dc').userId,
+      createdAt: plus(startsAt, -10 * DAY),
+      goals: [2, 8, 17],
+    });
+    sheet(g, member(circle, 'dc').userId, [
+      memberLine(circle, 'dc', { position: 'Koordinator kabupaten' }),
+      ...[0, 3, 6].map((f) => memberLine(circle, `f${f}`, { position: 'Fasilitator' })),
+      ...[0, 1, 2].map(() => ({ userId: null, ...person(district.province, used), position: 'Perencana', organisationId: pemkabOrgs.get(district)!.id })),
+      ...[0, 1, 2].map((v) => ({
+        userId: null,
+        ...person(district.province, used),
+        position: 'Kepala Desa',
+        organisationId: pemdesOrgs.get(district)![v]!.id,
+        villageId: villageRegions.get(district)![v]!,
+      })),
+      ...extraOrgsOf(district).map((org) => ({ userId: null, ...person(district.province, used), position: 'Peneliti', organisationId: org.id })),
+    ]);
   }
 
   activity.sort((a, b) => +a.entry.occurredAt! - +b.entry.occurredAt! || a.seq - b.seq);
