@@ -22,6 +22,7 @@ const SEARCH = `query($query: String!, $kinds: [SearchKind!], $circleId: ID, $sd
       ... on Resource { id title }
       ... on Circle { id name }
       ... on Organisation { id name }
+      ... on Gathering { id title status }
     } } }
   }
 }`;
@@ -29,7 +30,7 @@ const SEARCH = `query($query: String!, $kinds: [SearchKind!], $circleId: ID, $sd
 interface Found {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  hits: { id: string; type: string; text: string; highlight: string | null; rank: number; cursor: string }[];
+  hits: { id: string; type: string; text: string; status?: string; highlight: string | null; rank: number; cursor: string }[];
 }
 
 async function find(who: Actor | null, query: string, vars: Record<string, unknown> = {}): Promise<Found> {
@@ -42,6 +43,7 @@ async function find(who: Actor | null, query: string, vars: Record<string, unkno
       id: e.node.subject.id,
       type: e.node.subject.__typename,
       text: e.node.subject.title ?? e.node.subject.body ?? e.node.subject.name,
+      status: e.node.subject.status,
       highlight: e.node.highlight,
       rank: e.node.rank,
       cursor: e.cursor,
@@ -229,5 +231,75 @@ describe('pagination', () => {
     // Operators alone make an empty query: no results, no error.
     const empty = await find(c.member, '- ""', c.in);
     expect(empty).toMatchObject({ totalCount: 0, hits: [] });
+  });
+});
+
+describe('gatherings', () => {
+  const SCHEDULE = `mutation($input: ScheduleGatheringInput!) { scheduleGathering(input: $input) { gathering { id } } }`;
+  const UPDATE = `mutation($input: UpdateGatheringInput!) { updateGathering(input: $input) { gathering { id status } } }`;
+
+  async function schedule(who: Actor, circle: Ref, input: Record<string, unknown>): Promise<Ref> {
+    const d = (await who.must(SCHEDULE, {
+      input: {
+        circleId: circle.id,
+        kind: 'VILLAGE_PLANNING_FORUM',
+        startsAt: '2021-10-05T01:00:00.000Z',
+        endsAt: '2021-10-05T05:00:00.000Z',
+        ...input,
+      },
+    })) as any;
+    return d.scheduleGathering.gathering;
+  }
+
+  it('finds gatherings by title, description and venue, the title weighing more, with the prefix and a highlight', async () => {
+    const c = await circle();
+    const byTitle = await schedule(c.coordinator, c.circle, { title: 'Musrenbang Desa Senggigi', description: 'Usulan kegiatan posyandu' });
+    const byVenue = await schedule(c.coordinator, c.circle, { title: 'Pelatihan fasilitator', venue: 'Balai Musrenbang Batu Layar' });
+    const f = await find(c.member, 'musren', c.in);
+    expect(f.hits.map((h) => `${h.type}:${h.id}`)).toEqual([`Gathering:${byTitle.id}`, `Gathering:${byVenue.id}`]);
+    expect(f.totalCount).toBe(2);
+    expect(f.hits[0].highlight).toBeNull();
+    expect(f.hits[1].highlight).toBe('Balai <mark>Musrenbang</mark> Batu Layar');
+    const [inDescription] = (await find(c.member, 'posyandu', { ...c.in, kinds: ['GATHERING'] })).hits;
+    expect(inDescription).toMatchObject({ id: byTitle.id, highlight: 'Usulan kegiatan <mark>posyandu</mark>' });
+    // `kinds` narrows to gatherings and leaves them out when not named.
+    const t = await c.member.createThread(c.circle, { title: 'Catatan musrenbang' });
+    expect(new Set(ids(await find(c.member, 'musrenbang', { ...c.in, kinds: ['GATHERING'] })))).toEqual(new Set([byTitle.id, byVenue.id]));
+    expect(ids(await find(c.member, 'musrenbang', { ...c.in, kinds: ['THREAD'] }))).toEqual([t.id]);
+  });
+
+  it('escapes the highlight of a description', async () => {
+    const c = await circle();
+    await schedule(c.coordinator, c.circle, { title: 'Rapat', description: '<img src=x onerror=alert(1)> jadwal "penyuluhan" & gizi' });
+    const [hit] = (await find(c.member, 'penyuluhan', { ...c.in, kinds: ['GATHERING'] })).hits;
+    // The fragment may start after the tag's opening; what is left of it is escaped.
+    expect(hit.highlight).toContain('&gt; jadwal &quot;<mark>penyuluhan</mark>&quot; &amp; gizi');
+    expect(hit.highlight!.replace(/<\/?mark>/g, '')).not.toMatch(/[<>"']/);
+  });
+
+  it('are readable as their circle is: an outsider gets no hit and no count from a MEMBERS_ONLY circle, nor anyone signed out', async () => {
+    const word = `forum${randomBytes(3).toString('hex')}`;
+    const closed = await circle('MEMBERS_ONLY');
+    const open = await circle();
+    const secret = await schedule(closed.coordinator, closed.circle, { title: `Forum ${word}`, venue: `Kantor ${word}` });
+    const visible = await schedule(open.coordinator, open.circle, { title: `Forum ${word}` });
+    const outsider = await kit.quickUser('Outsider');
+    const seen = await find(outsider, word);
+    expect(ids(seen)).toEqual([visible.id]);
+    expect(seen.totalCount).toBe(1);
+    expect(new Set(ids(await find(closed.member, word)))).toEqual(new Set([secret.id, visible.id]));
+    const anonymous = await find(null, word);
+    expect(anonymous).toMatchObject({ totalCount: 0, hits: [] });
+    // The SDG filter reaches gatherings through their own goals.
+    const tagged = await schedule(open.coordinator, open.circle, { title: `Forum air ${word}`, sdgGoals: [6] });
+    expect(ids(await find(outsider, word, { sdgGoal: 6 }))).toEqual([tagged.id]);
+  });
+
+  it('a cancelled gathering stays findable, with its status', async () => {
+    const c = await circle();
+    const g = await schedule(c.coordinator, c.circle, { title: 'Penyuluhan sanitasi' });
+    ok(await c.coordinator.gql(UPDATE, { input: { gatheringId: g.id, status: 'CANCELLED' } }));
+    const [hit] = (await find(c.member, 'sanitasi', c.in)).hits;
+    expect(hit).toMatchObject({ id: g.id, type: 'Gathering', status: 'CANCELLED' });
   });
 });

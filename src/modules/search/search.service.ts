@@ -5,6 +5,8 @@ import {
   circleOrganisations,
   circleSdgGoals,
   circles,
+  gatheringSdgGoals,
+  gatherings,
   organisations,
   posts,
   resourceCircles,
@@ -146,6 +148,16 @@ export function searchStatements(f: SearchFilter, after: { rank: number; kind: S
       where ${organisations}.search_vector @@ q.query
         ${circleId ? sql`and exists (select 1 from ${circleOrganisations} co where co.organisation_id = ${organisations.id} and co.circle_id = ${circleId})` : sql``}`);
   }
+  if (kinds.has(SearchKind.GATHERING)) {
+    // A gathering is readable as its circle is; a cancelled one stays findable (it is still read
+    // in the circle's list, with its status), so "why was the forum cancelled" can be found.
+    parts.push(sql`select 'GATHERING' as kind, ${gatherings.id} as id, ${rank(sql`${gatherings}.search_vector`)} as rank
+      from ${gatherings}, q
+      where ${gatherings}.search_vector @@ q.query
+        and ${gatherings.circleId} in (select id from visible_circles)
+        ${circleId ? sql`and ${gatherings.circleId} = ${circleId}` : sql``}
+        ${goal != null ? sql`and exists (select 1 from ${gatheringSdgGoals} g where g.gathering_id = ${gatherings.id} and g.goal = ${goal})` : sql``}`);
+  }
   if (parts.length === 0) return null;
 
   // The circles the viewer may read and moderate, once per statement rather than per matching row.
@@ -183,7 +195,7 @@ export async function search(ctx: Context, args: SearchArgs) {
   const viewerId = ctx.viewer?.user.id ?? null;
   const kinds = new Set(args.kinds?.length ? args.kinds : ALL_KINDS);
   // Signed out, only the public organisation directory can be searched.
-  if (!viewerId) for (const k of [SearchKind.THREAD, SearchKind.POST, SearchKind.RESOURCE, SearchKind.CIRCLE]) kinds.delete(k);
+  if (!viewerId) for (const k of [SearchKind.THREAD, SearchKind.POST, SearchKind.RESOURCE, SearchKind.CIRCLE, SearchKind.GATHERING]) kinds.delete(k);
   if (args.sdgGoal != null) kinds.delete(SearchKind.ORGANISATION);
 
   const statements = searchStatements({ viewerId, text: args.query.trim(), kinds, circleId, sdgGoal: args.sdgGoal }, after, limit);
@@ -215,7 +227,8 @@ async function headlines(ctx: Context, prelude: SQL, page: Hit[], queryOf: (conf
   if (page.length === 0) return [];
   const text = sql`case page.kind
     when 'THREAD' then ${threads.body} when 'POST' then ${posts.body} when 'RESOURCE' then ${resources.description}
-    when 'CIRCLE' then ${circles.description} when 'ORGANISATION' then ${organisations.description} end`;
+    when 'CIRCLE' then ${circles.description} when 'ORGANISATION' then ${organisations.description}
+    when 'GATHERING' then concat_ws(' · ', ${gatherings.description}, ${gatherings.venue}) end`;
   const marked = (config: Config) => {
     const h = sql`ts_headline(${sql.raw(`'${config}'::regconfig`)}, ${escapeHtml(text)}, ${queryOf(config)}, ${HEADLINE_OPTIONS})`;
     return sql`case when strpos(${h}, '<mark>') > 0 then ${h} end`;
@@ -228,6 +241,7 @@ async function headlines(ctx: Context, prelude: SQL, page: Hit[], queryOf: (conf
     left join ${resources} on page.kind = 'RESOURCE' and ${resources.id} = page.id
     left join ${circles} on page.kind = 'CIRCLE' and ${circles.id} = page.id
     left join ${organisations} on page.kind = 'ORGANISATION' and ${organisations.id} = page.id
+    left join ${gatherings} on page.kind = 'GATHERING' and ${gatherings.id} = page.id
     order by page.ord`)) as unknown as { rows: { ord: number; highlight: string | null }[] };
   return rows.map((r) => r.highlight);
 }
@@ -245,6 +259,8 @@ async function subjectOf(ctx: Context, hit: Hit): Promise<object> {
       return { ...(await loaders.circle.load(hit.id))!, __typename: 'Circle' };
     case SearchKind.ORGANISATION:
       return { ...(await loaders.organisation.load(hit.id))!, __typename: 'Organisation' };
+    case SearchKind.GATHERING:
+      return { ...(await loaders.gathering.load(hit.id))!, __typename: 'Gathering' };
   }
 }
 

@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { PageArgs, PageInfo } from '../../shared/graphql.js';
 import { SearchQuery } from '../../shared/validation.js';
 import { Circle } from '../circles/circle.type.js';
+import { Gathering } from '../gatherings/gathering.type.js';
 import { Post, Thread } from '../discussions/discussion.type.js';
 import { Organisation } from '../organisations/organisation.type.js';
 import { Resource } from '../resources/resource.type.js';
@@ -13,6 +14,7 @@ export enum SearchKind {
   RESOURCE = 'RESOURCE',
   CIRCLE = 'CIRCLE',
   ORGANISATION = 'ORGANISATION',
+  GATHERING = 'GATHERING',
 }
 registerEnumType(SearchKind, {
   name: 'SearchKind',
@@ -23,13 +25,14 @@ registerEnumType(SearchKind, {
     RESOURCE: { description: 'Resources, by title (weighs more) and description.' },
     CIRCLE: { description: 'Circles, by name (weighs more) and description.' },
     ORGANISATION: { description: 'Organisations, by name (weighs more) and description.' },
+    GATHERING: { description: 'Gatherings, cancelled ones too, by title (weighs more), description and venue.' },
   },
 });
 
 export const SearchSubject = createUnionType({
   name: 'SearchSubject',
   description: 'Something a search found.',
-  types: () => [Thread, Post, Resource, Circle, Organisation] as const,
+  types: () => [Thread, Post, Resource, Circle, Organisation, Gathering] as const,
   // Subjects are rows tagged with their type by the search service.
   resolveType: (value) => (value as { __typename?: string }).__typename,
 });
@@ -78,7 +81,7 @@ export class SearchArgs extends PageArgs {
   @IsOptional()
   @ArrayMaxSize(10)
   kinds?: SearchKind[] | null;
-  @Field(() => ID, { nullable: true, description: 'Only in this circle: its threads, posts, resources, itself and its organisations.' })
+  @Field(() => ID, { nullable: true, description: 'Only in this circle: its threads, posts, resources, gatherings, itself and its organisations.' })
   circleId?: string | null;
   @Field(() => Int, { nullable: true, description: 'Only what is tagged with this SDG goal (1-18); organisations carry no goals.' })
   sdgGoal?: number | null;
