@@ -56,6 +56,19 @@ export const BENCH = {
   notifyCircle: 2,
 } as const;
 
+/**
+ * The program coordinator of the report benchmark: ADMIN of a program operator that takes part
+ * in every circle, as the demo's coordinator is, so programReport counts the whole data set.
+ */
+export const REPORT_COORDINATOR = {
+  id: md5Uuid('user:program-coordinator'),
+  email: 'koordinator@bench.example',
+  organisationId: md5Uuid('org:program-operator'),
+} as const;
+
+/** The period the report benchmark asks for: the year the generated gatherings are spread over. */
+export const REPORT_PERIOD = { from: '2022-01-01T00:00:00Z', to: '2023-01-01T00:00:00Z' } as const;
+
 /** Threads j = 0..count-1 of a circle, as thread numbers t. */
 export function circleThreads(size: DatasetSize, circle: number, count: number): number[] {
   return Array.from({ length: count }, (_, j) => j * size.circles + circle);
@@ -264,6 +277,92 @@ export async function generateDataset(
     [U, M],
   );
 
+  // The program's work in the demo's proportions: per circle four gatherings (three held, one
+  // planned) spread over 2022, twenty sheet lines per held gathering (twelve members, eight
+  // people without an account from the district's villages) and three follow-ups.
+  await step(
+    'villages',
+    `insert into regions (id, parent_id, level, name, code)
+     select md5('village:' || d || ':' || v)::uuid, md5('district:' || d)::uuid, 'VILLAGE'::region_level,
+            'Desa Uji ' || d || '.' || v, null
+     from generate_series(1, $1::int) d, generate_series(0, 2) v`,
+    [C],
+  );
+  await step(
+    'program coordinator',
+    `with u as (
+       insert into users (id, email, display_name, handle, password_hash, created_at)
+       values ($1::uuid, $2, 'Koordinator Program Uji', 'koordinator-program-uji', $3, timestamptz '2021-05-01 00:00:00+00')
+       returning id
+     ), o as (
+       insert into organisations (id, slug, name, kind, description, region_id, created_at)
+       values ($4::uuid, 'program-operator', 'Pelaksana Program Uji', 'PROGRAM_OPERATOR', 'Pelaksana program uji', null,
+               timestamptz '2021-05-01 00:00:00+00')
+       returning id
+     )
+     insert into organisation_members (organisation_id, user_id, role, joined_at)
+     select o.id, u.id, 'ADMIN', timestamptz '2021-05-02 00:00:00+00' from o, u`,
+    [REPORT_COORDINATOR.id, REPORT_COORDINATOR.email, passwordHash, REPORT_COORDINATOR.organisationId],
+  );
+  await step(
+    'circle_organisations (program operator)',
+    `insert into circle_organisations (circle_id, organisation_id, added_at)
+     select md5('circle:' || c)::uuid, $2::uuid, timestamptz '2021-07-01 00:00:00+00' + c * interval '1 hour'
+     from generate_series(0, $1::int - 1) c`,
+    [C, REPORT_COORDINATOR.organisationId],
+  );
+  await step(
+    'gatherings',
+    `insert into gatherings (id, circle_id, kind, title, status, starts_at, ends_at, time_zone, venue, region_id, created_by_id, created_at, updated_at)
+     select md5('gathering:' || c || ':' || g)::uuid, md5('circle:' || c)::uuid,
+            (array['CIRCLE_MEETING', 'VILLAGE_PLANNING_FORUM', 'TRAINING', 'DISTRICT_PLANNING_FORUM'])[g + 1]::gathering_kind,
+            'Pertemuan ' || (g + 1) || ' lingkar ' || c,
+            (case when g = 3 then 'PLANNED' else 'HELD' end)::gathering_status,
+            s, s + interval '5 hours', 'Asia/Jakarta', 'Balai pertemuan ' || c,
+            case when g = 1 then md5('village:' || (c + 1) || ':' || (c % 3))::uuid else md5('district:' || (c + 1))::uuid end,
+            md5('user:' || ((c * 10) % $2::int))::uuid, s - interval '10 days', s - interval '10 days'
+     from generate_series(0, $1::int - 1) c, generate_series(0, 3) g,
+          lateral (select timestamptz '2022-01-10 02:00:00+00' + ((c * 37 + g * 90) % 355) * interval '1 day' as s) t`,
+    [C, U],
+  );
+  await step(
+    'attendance_records',
+    `insert into attendance_records (id, gathering_id, user_id, name, name_key, line_key, gender, organisation_id,
+                                     affiliation, affiliation_kind, position, village_id, recorded_by_id, recorded_at)
+     select md5('line:' || c || ':' || g || ':' || k)::uuid, md5('gathering:' || c || ':' || g)::uuid,
+            case when k < 12 then md5('user:' || u)::uuid end,
+            nm, lower(nm),
+            case when k < 12 then 'u:' || md5('user:' || u)::uuid::text
+                 else 'n:' || lower(nm) || '|' || md5('village:' || (c + 1) || ':' || (k % 3))::uuid::text end,
+            (case when (c + g + k) % 17 = 0 then 'NOT_STATED' when (c * 7 + g + k) % 2 = 0 then 'FEMALE' else 'MALE' end)::gender,
+            case when k < 12 then md5('org:' || (u % $3::int))::uuid end,
+            case when k >= 12 then 'Kelompok warga ' || (k % 4) end,
+            case when k >= 12 then (array['VILLAGE_GOVERNMENT', 'COMMUNITY_GROUP', 'OTHER', 'DISTRICT_GOVERNMENT'])[k % 4 + 1]::organisation_kind end,
+            case when k < 12 then 'Anggota lingkar' else 'Warga' end,
+            md5('village:' || (c + 1) || ':' || (k % 3))::uuid,
+            md5('user:' || ((c * 10) % $2::int))::uuid, timestamptz '2022-12-31 00:00:00+00'
+     from generate_series(0, $1::int - 1) c, generate_series(0, 2) g, generate_series(0, 19) k,
+          lateral (select (c * 10 + k) % $2::int as u,
+                          case when k < 12 then 'Peserta ' || ((c * 10 + k) % $2::int) else 'Warga ' || c || '-' || g || '-' || k end as nm) x`,
+    [C, U, O],
+  );
+  await step(
+    'follow_ups',
+    `insert into follow_ups (id, circle_id, gathering_id, title, status, owner_id, organisation_id, due_on, completed_at,
+                             created_by_id, created_at, updated_at)
+     select md5('follow-up:' || c || ':' || f)::uuid, md5('circle:' || c)::uuid, md5('gathering:' || c || ':' || f)::uuid,
+            'Tindak lanjut ' || (f + 1) || ' lingkar ' || c,
+            (array['OPEN', 'IN_PROGRESS', 'DONE', 'DROPPED'])[(c + f) % 4 + 1]::follow_up_status,
+            md5('user:' || ((c * 10 + 1 + f) % $2::int))::uuid, md5('org:' || (((c * 10 + 1 + f) % $2::int) % $3::int))::uuid,
+            (date '2022-03-01' + ((c * 13 + f * 60) % 300))::date,
+            case when (c + f) % 4 = 2 then timestamptz '2022-11-01 00:00:00+00' end,
+            md5('user:' || ((c * 10) % $2::int))::uuid,
+            timestamptz '2022-01-20 00:00:00+00' + ((c * 37 + f * 90) % 330) * interval '1 day',
+            timestamptz '2022-01-20 00:00:00+00' + ((c * 37 + f * 90) % 330) * interval '1 day'
+     from generate_series(0, $1::int - 1) c, generate_series(0, 2) f`,
+    [C, U, O],
+  );
+
   // The activity log as the writes would have left it, in time order (the id is the cursor).
   await step(
     'activity',
@@ -302,6 +401,9 @@ export async function generateDataset(
     'posts',
     'reactions',
     'activity',
+    'gatherings',
+    'attendance_records',
+    'follow_ups',
   ]) {
     const res = await client.query<{ n: string }>(`select count(*)::text as n from ${table}`);
     counts[table] = Number(res.rows[0].n);

@@ -41,6 +41,7 @@ import {
 import { cpuUse, sampleCpu } from './cpu.js';
 import { Child, now } from './ipc.js';
 import { measureSearch, type SearchRecord } from './search.js';
+import { measureProgramReport, type ProgramReportRecord } from './program-report.js';
 import { FANOUT_SUBSCRIPTION, operations, type Operation, type SideRequest } from './operations.js';
 import { autocannon, BENCH_DIR, ensurePeers, PEERS, PEERS_DIR, REPO_ROOT, WORK_DIR, type AutocannonResult } from './peers.js';
 import { summariseProfile } from './profile.js';
@@ -92,9 +93,9 @@ const settings = {
   fanoutWarmupRounds: 2,
   poolSize: 10,
 };
-const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | 'search' | 'notifications' | undefined;
-if (only && !['http', 'fanout', 'weaklink', 'startup', 'search', 'notifications'].includes(only)) {
-  throw new Error('--only takes http, fanout, weaklink, startup, search or notifications');
+const only = flags.only as 'http' | 'fanout' | 'weaklink' | 'startup' | 'search' | 'notifications' | 'report' | undefined;
+if (only && !['http', 'fanout', 'weaklink', 'startup', 'search', 'notifications', 'report'].includes(only)) {
+  throw new Error('--only takes http, fanout, weaklink, startup, search, notifications or report');
 }
 
 /** The README's demo circle and coordinator, for the default-path row. */
@@ -749,6 +750,11 @@ async function main(): Promise<void> {
     });
   }
 
+  let programReport: ProgramReportRecord | undefined;
+  if (!only || only === 'report') {
+    programReport = await measureProgramReport({ url: hub.info.url, requests: quick ? 10 : 30, log });
+  }
+
   const notifications: NotificationRecord[] = [];
   if (!only || only === 'notifications') {
     const plainThreads = circleThreads(size, BENCH.feedCircle, 50).map((t) => toGlobalId('Thread', threadId(t)));
@@ -794,6 +800,7 @@ async function main(): Promise<void> {
     defaultPath,
     notifications,
     search,
+    programReport,
   };
   const partial = Boolean(only);
   writeFileSync(path.join(WORK_DIR, partial ? 'last-run.partial.json' : quick ? 'last-run.quick.json' : 'last-run.json'), JSON.stringify(run, null, 2) + '\n');
