@@ -73,21 +73,26 @@ export function checkReportParams(p: { from: Date; to: Date; regionId?: string |
 const KIND_COLUMNS = ORGANISATION_KINDS.map((k) => k.toLowerCase());
 
 /**
- * The whole report in one statement, whatever the number of districts or circles: every fact of
- * the counted circles becomes a row of `facts`, and one aggregation with GROUPING SETS gives each
- * district's row and the total, where distinct counts (people, villages, organisations) are
- * counted once across districts rather than summed.
+ * The whole report in one statement, whatever the number of districts or circles. Figures that
+ * add up across circles (threads, posts, gatherings, attendance lines, follow-ups) are counted
+ * per circle first, so the big tables are aggregated by hash and never carried row by row; only
+ * what must be counted once across circles (organisations, people, villages, resources) becomes
+ * a row of `facts`. Both roll up with GROUPING SETS into each district's row and the total.
  */
 function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: string | null; sdgGoal: number | null }): SQL {
   const from = sql`${p.from.toISOString()}::timestamptz`;
   const to = sql`${p.to.toISOString()}::timestamptz`;
   const inPeriod = (column: SQL) => sql`${column} >= ${from} and ${column} < ${to}`;
   const orgKindCounts = ORGANISATION_KINDS.map(
-    (kind, i) => sql`count(distinct key) filter (where fact = 'org' and a = ${kind})::int as ${sql.identifier(`org_${KIND_COLUMNS[i]}`)}`,
+    (kind, i) => sql`count(distinct key) filter (where fact = 'org' and kind = ${kind})::int as ${sql.identifier(`org_${KIND_COLUMNS[i]}`)}`,
   );
   const attendanceKindCounts = ORGANISATION_KINDS.map(
-    (kind, i) => sql`count(*) filter (where fact = 'attendance' and b = ${kind})::int as ${sql.identifier(`att_${KIND_COLUMNS[i]}`)}`,
+    (kind, i) => sql`count(*) filter (where coalesce(ao.kind, ar.affiliation_kind, 'OTHER') = ${kind})::int as ${sql.identifier(`att_${KIND_COLUMNS[i]}`)}`,
   );
+  const attendanceKindSums = ORGANISATION_KINDS.map((_, i) => {
+    const column = sql.identifier(`att_${KIND_COLUMNS[i]}`);
+    return sql`coalesce(sum(ac.${column}), 0)::int as ${column}`;
+  });
   return sql`
     with counted as (
       select c.id as circle_id,
@@ -105,62 +110,101 @@ function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: stri
       select g.id, g.circle_id, g.region_id, k.district_id from ${gatherings} g join counted k on k.circle_id = g.circle_id
       where g.status = 'HELD' and ${inPeriod(sql`g.starts_at`)}
     ),
-    facts(district_id, circle_id, fact, key, a, b) as (
-      select k.district_id, k.circle_id, 'org', co.organisation_id::text, o.kind::text, null
+    thread_counts as (
+      select t.circle_id, count(*)::int as n from ${threads} t
+      where t.circle_id in (select circle_id from counted) and ${inPeriod(sql`t.created_at`)} group by t.circle_id
+    ),
+    post_counts as (
+      select t.circle_id, count(*)::int as n from ${posts} ps join ${threads} t on t.id = ps.thread_id
+      where t.circle_id in (select circle_id from counted) and ps.deleted_at is null and ${inPeriod(sql`ps.created_at`)}
+      group by t.circle_id
+    ),
+    resource_counts as (
+      select rc.circle_id, count(*)::int as n from ${resourceCircles} rc
+      where rc.circle_id in (select circle_id from counted) and ${inPeriod(sql`rc.shared_at`)} group by rc.circle_id
+    ),
+    gathering_counts as (select circle_id, count(*)::int as n from held group by circle_id),
+    attendance_counts as (
+      select h.circle_id, count(*)::int as total,
+        count(*) filter (where ar.gender = 'FEMALE')::int as female,
+        count(*) filter (where ar.gender = 'MALE')::int as male,
+        count(*) filter (where ar.gender = 'NOT_STATED')::int as not_stated,
+        ${sql.join(attendanceKindCounts, sql`, `)}
+      from held h join ${attendanceRecords} ar on ar.gathering_id = h.id left join ${organisations} ao on ao.id = ar.organisation_id
+      group by h.circle_id
+    ),
+    follow_up_counts as (
+      select f.circle_id, count(*)::int as n,
+        count(*) filter (where f.status in ('OPEN', 'IN_PROGRESS'))::int as open,
+        count(*) filter (where f.status = 'DONE')::int as done
+      from ${followUps} f where f.circle_id in (select circle_id from counted) and ${inPeriod(sql`f.created_at`)} group by f.circle_id
+    ),
+    sums as (
+      select grouping(k.district_id) = 1 as is_total, k.district_id,
+        count(*) filter (where coalesce(tc.n, 0) + coalesce(pc.n, 0) + coalesce(rc.n, 0) + coalesce(gc.n, 0) + coalesce(fc.n, 0) > 0)::int
+          as active_circles,
+        coalesce(sum(tc.n), 0)::int as threads_started,
+        coalesce(sum(pc.n), 0)::int as posts,
+        coalesce(sum(gc.n), 0)::int as gatherings_held,
+        coalesce(sum(ac.total), 0)::int as att_total,
+        coalesce(sum(ac.female), 0)::int as att_female,
+        coalesce(sum(ac.male), 0)::int as att_male,
+        coalesce(sum(ac.not_stated), 0)::int as att_not_stated,
+        ${sql.join(attendanceKindSums, sql`, `)},
+        coalesce(sum(fc.open), 0)::int as follow_ups_open,
+        coalesce(sum(fc.done), 0)::int as follow_ups_done
+      from counted k
+      left join thread_counts tc on tc.circle_id = k.circle_id
+      left join post_counts pc on pc.circle_id = k.circle_id
+      left join resource_counts rc on rc.circle_id = k.circle_id
+      left join gathering_counts gc on gc.circle_id = k.circle_id
+      left join attendance_counts ac on ac.circle_id = k.circle_id
+      left join follow_up_counts fc on fc.circle_id = k.circle_id
+      group by grouping sets ((k.district_id), ())
+    ),
+    facts(district_id, fact, key, kind) as (
+      select k.district_id, 'org', co.organisation_id, o.kind::text
         from counted k join ${circleOrganisations} co on co.circle_id = k.circle_id join ${organisations} o on o.id = co.organisation_id
       union all
-      select k.district_id, k.circle_id, 'member', m.user_id::text, m.role::text, null
+      select k.district_id, 'member', m.user_id, m.role::text
         from counted k join ${circleMembers} m on m.circle_id = k.circle_id where m.joined_at < ${to}
       union all
-      select k.district_id, k.circle_id, 'thread', t.id::text, null, null
-        from counted k join ${threads} t on t.circle_id = k.circle_id where ${inPeriod(sql`t.created_at`)}
-      union all
-      select k.district_id, k.circle_id, 'post', ps.id::text, null, null
-        from counted k join ${threads} t on t.circle_id = k.circle_id join ${posts} ps on ps.thread_id = t.id
-        where ps.deleted_at is null and ${inPeriod(sql`ps.created_at`)}
-      union all
-      select k.district_id, k.circle_id, 'resource', rc.resource_id::text, null, null
+      select k.district_id, 'resource', rc.resource_id, null
         from counted k join ${resourceCircles} rc on rc.circle_id = k.circle_id where ${inPeriod(sql`rc.shared_at`)}
       union all
-      select h.district_id, h.circle_id, 'gathering', h.id::text, null, null from held h
-      union all
-      select h.district_id, h.circle_id, 'village', h.region_id::text, null, null
+      select h.district_id, 'village', h.region_id, null
         from held h join ${regions} vr on vr.id = h.region_id where vr.level = 'VILLAGE'
       union all
-      select h.district_id, h.circle_id, 'attendance', ar.line_key, ar.gender::text, coalesce(ao.kind, ar.affiliation_kind, 'OTHER')::text
-        from held h join ${attendanceRecords} ar on ar.gathering_id = h.id left join ${organisations} ao on ao.id = ar.organisation_id
-      union all
-      select h.district_id, h.circle_id, 'village', ar.village_id::text, null, null
+      select h.district_id, 'village', ar.village_id, null
         from held h join ${attendanceRecords} ar on ar.gathering_id = h.id where ar.village_id is not null
-      union all
-      select k.district_id, k.circle_id, 'followUp', f.id::text, f.status::text, null
-        from counted k join ${followUps} f on f.circle_id = k.circle_id where ${inPeriod(sql`f.created_at`)}
     ),
-    agg as (
+    attendees as (
+      select h.district_id, ar.line_key from held h join ${attendanceRecords} ar on ar.gathering_id = h.id
+    ),
+    distinct_counts as (
       select grouping(district_id) = 1 as is_total, district_id,
-        count(distinct circle_id) filter (where fact in ('thread', 'post', 'resource', 'gathering', 'followUp'))::int as active_circles,
         count(distinct key) filter (where fact = 'org')::int as organisations,
         ${sql.join(orgKindCounts, sql`, `)},
         count(distinct key) filter (where fact = 'member')::int as members,
-        count(distinct key) filter (where fact = 'member' and a = 'FACILITATOR')::int as facilitators,
+        count(distinct key) filter (where fact = 'member' and kind = 'FACILITATOR')::int as facilitators,
         count(distinct key) filter (where fact = 'village')::int as villages_reached,
-        count(*) filter (where fact = 'thread')::int as threads_started,
-        count(*) filter (where fact = 'post')::int as posts,
-        count(distinct key) filter (where fact = 'resource')::int as resources_shared,
-        count(*) filter (where fact = 'gathering')::int as gatherings_held,
-        count(*) filter (where fact = 'attendance')::int as att_total,
-        count(*) filter (where fact = 'attendance' and a = 'FEMALE')::int as att_female,
-        count(*) filter (where fact = 'attendance' and a = 'MALE')::int as att_male,
-        count(*) filter (where fact = 'attendance' and a = 'NOT_STATED')::int as att_not_stated,
-        ${sql.join(attendanceKindCounts, sql`, `)},
-        count(distinct key) filter (where fact = 'attendance')::int as unique_attendees,
-        count(*) filter (where fact = 'followUp' and a in ('OPEN', 'IN_PROGRESS'))::int as follow_ups_open,
-        count(*) filter (where fact = 'followUp' and a = 'DONE')::int as follow_ups_done
+        count(distinct key) filter (where fact = 'resource')::int as resources_shared
       from facts
       group by grouping sets ((district_id), ())
+    ),
+    attendee_counts as (
+      select grouping(district_id) = 1 as is_total, district_id, count(distinct line_key)::int as unique_attendees
+      from attendees group by grouping sets ((district_id), ())
     )
-    select agg.*, d.name as district_name from agg left join ${regions} d on d.id = agg.district_id
-    order by agg.is_total, d.name nulls last, agg.district_id`;
+    select s.*, dc.organisations, ${sql.join(
+      ORGANISATION_KINDS.map((_, i) => sql`dc.${sql.identifier(`org_${KIND_COLUMNS[i]}`)}`),
+      sql`, `,
+    )}, dc.members, dc.facilitators, dc.villages_reached, dc.resources_shared, ua.unique_attendees, d.name as district_name
+    from sums s
+    left join distinct_counts dc on dc.is_total = s.is_total and dc.district_id is not distinct from s.district_id
+    left join attendee_counts ua on ua.is_total = s.is_total and ua.district_id is not distinct from s.district_id
+    left join ${regions} d on d.id = s.district_id
+    order by s.is_total, d.name nulls last, s.district_id`;
 }
 
 type RawRow = Record<string, unknown> & { is_total: boolean; district_id: string | null; district_name: string | null };
