@@ -79,7 +79,13 @@ const KIND_COLUMNS = ORGANISATION_KINDS.map((k) => k.toLowerCase());
  * what must be counted once across circles (organisations, people, villages, resources) becomes
  * a row of `facts`. Both roll up with GROUPING SETS into each district's row and the total.
  */
-function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: string | null; sdgGoal: number | null }): SQL {
+/**
+ * One text key per row of a GROUPING SETS result: the total, a district, or the circles without
+ * one. The three aggregates join on it by hash; `is not distinct from` would force a nested loop.
+ */
+const rowKey = (district: SQL) => sql`case when grouping(${district}) = 1 then 'total' else coalesce(${district}::text, 'none') end`;
+
+export function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: string | null; sdgGoal: number | null }): SQL {
   const from = sql`${p.from.toISOString()}::timestamptz`;
   const to = sql`${p.to.toISOString()}::timestamptz`;
   const inPeriod = (column: SQL) => sql`${column} >= ${from} and ${column} < ${to}`;
@@ -114,9 +120,17 @@ function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: stri
       select t.circle_id, count(*)::int as n from ${threads} t
       where t.circle_id in (select circle_id from counted) and ${inPeriod(sql`t.created_at`)} group by t.circle_id
     ),
+    -- All posts of the period from the (thread, created_at) index alone, less the deleted ones from
+    -- their small partial index: the posts' wide rows are never read.
     post_counts as (
-      select t.circle_id, count(*)::int as n from ${posts} ps join ${threads} t on t.id = ps.thread_id
-      where t.circle_id in (select circle_id from counted) and ps.deleted_at is null and ${inPeriod(sql`ps.created_at`)}
+      select t.circle_id, (sum(pt.n) - coalesce(sum(dt.n), 0))::int as n
+      from (select ps.thread_id, count(*) as n from ${posts} ps where ${inPeriod(sql`ps.created_at`)} group by ps.thread_id) pt
+      join ${threads} t on t.id = pt.thread_id
+      left join (
+        select ps.thread_id, count(*) as n from ${posts} ps
+        where ps.deleted_at is not null and ${inPeriod(sql`ps.created_at`)} group by ps.thread_id
+      ) dt on dt.thread_id = pt.thread_id
+      where t.circle_id in (select circle_id from counted)
       group by t.circle_id
     ),
     resource_counts as (
@@ -140,7 +154,7 @@ function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: stri
       from ${followUps} f where f.circle_id in (select circle_id from counted) and ${inPeriod(sql`f.created_at`)} group by f.circle_id
     ),
     sums as (
-      select grouping(k.district_id) = 1 as is_total, k.district_id,
+      select grouping(k.district_id) = 1 as is_total, k.district_id, ${rowKey(sql`k.district_id`)} as row_key,
         count(*) filter (where coalesce(tc.n, 0) + coalesce(pc.n, 0) + coalesce(rc.n, 0) + coalesce(gc.n, 0) + coalesce(fc.n, 0) > 0)::int
           as active_circles,
         coalesce(sum(tc.n), 0)::int as threads_started,
@@ -182,7 +196,7 @@ function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: stri
       select h.district_id, ar.line_key from held h join ${attendanceRecords} ar on ar.gathering_id = h.id
     ),
     distinct_counts as (
-      select grouping(district_id) = 1 as is_total, district_id,
+      select ${rowKey(sql`district_id`)} as row_key,
         count(distinct key) filter (where fact = 'org')::int as organisations,
         ${sql.join(orgKindCounts, sql`, `)},
         count(distinct key) filter (where fact = 'member')::int as members,
@@ -193,16 +207,19 @@ function reportQuery(viewerId: string, p: { from: Date; to: Date; regionId: stri
       group by grouping sets ((district_id), ())
     ),
     attendee_counts as (
-      select grouping(district_id) = 1 as is_total, district_id, count(distinct line_key)::int as unique_attendees
+      select ${rowKey(sql`district_id`)} as row_key, count(distinct line_key)::int as unique_attendees
       from attendees group by grouping sets ((district_id), ())
     )
-    select s.*, dc.organisations, ${sql.join(
+    select s.is_total, s.district_id, s.active_circles, s.threads_started, s.posts, s.gatherings_held, s.att_total, s.att_female, s.att_male, s.att_not_stated, ${sql.join(
+      ORGANISATION_KINDS.map((_, i) => sql`s.${sql.identifier(`att_${KIND_COLUMNS[i]}`)}`),
+      sql`, `,
+    )}, s.follow_ups_open, s.follow_ups_done, dc.organisations, ${sql.join(
       ORGANISATION_KINDS.map((_, i) => sql`dc.${sql.identifier(`org_${KIND_COLUMNS[i]}`)}`),
       sql`, `,
     )}, dc.members, dc.facilitators, dc.villages_reached, dc.resources_shared, ua.unique_attendees, d.name as district_name
     from sums s
-    left join distinct_counts dc on dc.is_total = s.is_total and dc.district_id is not distinct from s.district_id
-    left join attendee_counts ua on ua.is_total = s.is_total and ua.district_id is not distinct from s.district_id
+    left join distinct_counts dc on dc.row_key = s.row_key
+    left join attendee_counts ua on ua.row_key = s.row_key
     left join ${regions} d on d.id = s.district_id
     order by s.is_total, d.name nulls last, s.district_id`;
 }
