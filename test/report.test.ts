@@ -108,6 +108,9 @@ beforeAll(async () => {
   await otherCoordinator.createThread(circleE);
   await stranger.createThread(circleX);
   for (let i = 0; i < 3; i++) await participant.createPost(t1);
+  // A deleted post is not reported: the figures below stay 3.
+  const deleted = await participant.createPost(t1);
+  ok(await participant.gql(`mutation($input: DeletePostInput!) { deletePost(input: $input) { post { isDeleted } } }`, { input: { postId: deleted.id } }));
   await coordinator.shareResource([circleA, circleB]);
   await coordinator.shareResource([circleA]);
 

@@ -331,6 +331,8 @@ export const posts = pgTable(
     index('posts_thread_created_idx').on(t.threadId, t.createdAt, t.id),
     index('posts_reply_to_created_idx').on(t.replyToId, t.createdAt, t.id),
     index('posts_author_id_idx').on(t.authorId),
+    // The report counts a period's posts from posts_thread_created_idx alone and subtracts these.
+    index('posts_deleted_thread_created_idx').on(t.threadId, t.createdAt).where(sql`${t.deletedAt} is not null`),
   ],
 );
 

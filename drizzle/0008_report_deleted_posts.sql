@@ -1,0 +1,1 @@
+CREATE INDEX "posts_deleted_thread_created_idx" ON "posts" USING btree ("thread_id","created_at") WHERE "posts"."deleted_at" is not null;
