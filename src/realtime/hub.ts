@@ -551,13 +551,21 @@ export class SubscriptionHub {
       }
       s.pending = null;
     } catch (err) {
-      if (isConnectionLost(err)) {
-        this.options.logger.warn('subscription replay lost the database; the client resumes', { err: (err as Error).message });
-        return s.fail(new ServiceUnavailableError());
-      }
-      this.options.logger.error('subscription replay failed', { err });
-      s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+      this.replayFailed(s, err);
     }
+  }
+
+  /**
+   * A replay that lost the database ends retryable, so the client resumes from its cursor; any
+   * other failure ends masked.
+   */
+  private replayFailed(s: Subscriber, err: unknown): void {
+    if (isConnectionLost(err)) {
+      this.options.logger.warn('subscription replay lost the database; the client resumes', { err: (err as Error).message });
+      return s.fail(new ServiceUnavailableError());
+    }
+    this.options.logger.error('subscription replay failed', { err });
+    s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
   }
 
   /** myNotifications' history after the subscriber's cursor, then what arrived meanwhile; as replay(). */
@@ -590,8 +598,7 @@ export class SubscriptionHub {
       }
       s.pending = null;
     } catch (err) {
-      this.options.logger.error('notification replay failed', { err });
-      s.fail(new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+      this.replayFailed(s, err);
     }
   }
 
