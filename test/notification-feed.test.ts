@@ -136,6 +136,31 @@ describe('myNotifications', () => {
     expect(bodies(resumed)).toEqual(['other circle']);
   });
 
+  it('ends with its session: signing out closes the socket with 4401 and nothing is delivered after', async () => {
+    const ana = await kit.user('Ana Signed Out');
+    const { coordinator, circle } = await circleWith('MEMBERS_ONLY', ana);
+    const thread = await ana.createThread(circle);
+    // A session of its own, as a phone has: signing it out leaves the test's token working.
+    const token = ok(
+      await hub.gql(`mutation($input: SignInInput!) { signIn(input: $input) { token } }`, { input: { email: ana.email, password: ana.password } }),
+    ).signIn.token as string;
+    const c = client(token);
+    let closed: number | undefined;
+    c.on('closed', (event: any) => void (closed = event.code));
+    const sub = collect(c, MY_NOTIFICATIONS, {}, { errorsExpected: true });
+    await subscribed(1);
+    await coordinator.createPost(thread, { body: 'sebelum keluar' });
+    await until(() => events(sub).length === 1, 10_000, 'before sign-out');
+    ok(await hub.gql(`mutation { signOut }`, {}, token));
+    await until(() => closed !== undefined, 5_000, 'socket closed');
+    expect(closed).toBe(4401);
+    await coordinator.createPost(thread, { body: 'sesudah keluar' });
+    await hub.app.feed.settle();
+    await subscribed(0);
+    expect(bodies(sub)).toEqual(['sebelum keluar']);
+    expect(ok(await ana.gql(`{ viewer { unreadNotificationCount } }`)).viewer.unreadNotificationCount).toBe(3);
+  });
+
   it('a subscriber that disconnects at random moments and resumes by cursor gets every notification of 8 concurrent writers once, in order', async () => {
     const WRITERS = 8;
     const POSTS = 10;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startHub, type TestHub } from './support/hub.js';
+import { parseGlobalId } from '../src/shared/ids.js';
 import { codeOf, ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
 
 /**
@@ -23,7 +24,8 @@ const INBOX = `query($first: Int, $after: String, $unreadOnly: Boolean) {
     notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
       totalCount
       edges { cursor node { id cursor kind readAt createdAt circle { id } actor { id }
-        activity { kind thread { id } post { id } membership { role } } } }
+        activity { kind thread { id } post { id } resource { id } gathering { id } followUp { id } membership { role } }
+        report { id status resolutionNote } } }
       nodes { id }
       pageInfo { hasNextPage endCursor }
     }
@@ -37,11 +39,21 @@ interface Note {
   readAt: string | null;
   circle: { id: string } | null;
   actor: { id: string } | null;
-  activity: { kind: string; thread: { id: string } | null; post: { id: string } | null; membership: { role: string } | null };
+  activity: {
+    kind: string;
+    thread: { id: string } | null;
+    post: { id: string } | null;
+    resource: { id: string } | null;
+    gathering: { id: string } | null;
+    followUp: { id: string } | null;
+    membership: { role: string } | null;
+  };
+  report: { id: string; status: string; resolutionNote: string | null } | null;
 }
 
 async function inbox(who: Actor, vars: Record<string, unknown> = {}): Promise<Note[]> {
-  const conn = ok(await who.gql(INBOX, { first: 100, ...vars })).viewer.notifications;
+  // 50, not 100: with the activity and report of each, a page of 100 passes the cost limit.
+  const conn = ok(await who.gql(INBOX, { first: 50, ...vars })).viewer.notifications;
   for (const e of conn.edges) expect(e.node.cursor).toBe(e.cursor);
   return conn.edges.map((e: any) => e.node);
 }
@@ -324,5 +336,212 @@ describe('the inbox', () => {
     for (const m of members) expect(kinds(await inbox(m))).toEqual(['NEW_THREAD']);
     const { rows } = (await hub.database.db.execute(sql`select count(*)::int as n from notifications where kind = 'NEW_THREAD'`)) as any;
     expect(rows[0].n).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('gatherings, follow-ups and reports', () => {
+  const SCHEDULE = `mutation($input: ScheduleGatheringInput!) { scheduleGathering(input: $input) { gathering { id } } }`;
+  const UPDATE_GATHERING = `mutation($input: UpdateGatheringInput!) { updateGathering(input: $input) { gathering { id } } }`;
+  const FOLLOW_UP = `mutation($input: CreateFollowUpInput!) { createFollowUp(input: $input) { followUp { id } } }`;
+  const UPDATE_FOLLOW_UP = `mutation($input: UpdateFollowUpInput!) { updateFollowUp(input: $input) { followUp { id } } }`;
+  const REPORT = `mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`;
+  const RESOLVE = `mutation($input: ResolveContentReportInput!) { resolveContentReport(input: $input) { report { id status } } }`;
+  const HIDE = `mutation($input: HideContentInput!) { hideContent(input: $input) { subject { __typename } } }`;
+  const RESTORE = `mutation($input: RestoreContentInput!) { restoreContent(input: $input) { subject { __typename } } }`;
+
+  /** One's notifications apart from the MEMBERSHIP_CHANGED of having been added. */
+  const news = async (who: Actor) => (await inbox(who)).filter((n) => n.kind !== 'MEMBERSHIP_CHANGED');
+  const schedule = async (who: Actor, circle: Ref, title = 'Musrenbang desa'): Promise<Ref> =>
+    (
+      await who.must(SCHEDULE, {
+        input: { circleId: circle.id, kind: 'VILLAGE_PLANNING_FORUM', title, startsAt: '2021-10-05T01:00:00.000Z', endsAt: '2021-10-05T05:00:00.000Z' },
+      })
+    ).scheduleGathering.gathering;
+  const report = async (who: Actor, subject: Ref): Promise<string> =>
+    (await who.must(REPORT, { input: { subjectId: subject.id, reason: 'SPAM' } })).reportContent.report.id;
+  /** REPORT_RESOLVED notifications written for someone, whether or not they may still read them. */
+  const resolvedFor = async (who: Actor) => {
+    const { rows } = (await hub.database.db.execute(
+      sql`select count(*)::int as n from notifications where recipient_id = ${parseGlobalId(who.id)!.id} and kind = 'REPORT_RESOLVED'`,
+    )) as any;
+    return rows[0].n as number;
+  };
+
+  /** A members-only circle with a coordinator, a facilitator, two participants, and an outsider. */
+  async function world() {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ visibility: 'MEMBERS_ONLY', quick: true });
+    const facilitator = await kit.quickUser('Fasilitator');
+    const ana = await kit.quickUser('Ana');
+    const budi = await kit.quickUser('Budi');
+    const outsider = await kit.quickUser('Orang Luar');
+    await coordinator.addMember(circle, facilitator, 'FACILITATOR');
+    await coordinator.addMember(circle, ana);
+    await coordinator.addMember(circle, budi);
+    return { coordinator, circle, facilitator, ana, budi, outsider };
+  }
+
+  it('GATHERING_SCHEDULED for members at level ALL, not the one who scheduled it, not at NONE, never an outsider; an update tells no one', async () => {
+    const w = await world();
+    await setLevel(w.ana, w.circle, 'ALL');
+    await setLevel(w.facilitator, w.circle, 'ALL');
+    await setLevel(w.coordinator, w.circle, 'NONE');
+    const before = hub.statements.length;
+    const g = await schedule(w.facilitator, w.circle);
+    // Set-based: one statement writes them, however many members are at ALL.
+    expect(hub.statements.slice(before).filter((s) => /insert into "notifications"/i.test(s))).toHaveLength(1);
+    const notes = await news(w.ana);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      kind: 'GATHERING_SCHEDULED',
+      circle: { id: w.circle.id },
+      actor: { id: w.facilitator.id },
+      activity: { kind: 'GATHERING_SCHEDULED', gathering: { id: g.id } },
+      report: null,
+    });
+    expect(await news(w.budi)).toEqual([]); // the default level
+    expect(await news(w.facilitator)).toEqual([]); // their own
+    expect(await news(w.coordinator)).toEqual([]); // NONE
+    expect(await inbox(w.outsider)).toEqual([]);
+    // A change or a cancellation is no new gathering.
+    await w.facilitator.must(UPDATE_GATHERING, { input: { gatheringId: g.id, status: 'CANCELLED' } });
+    expect(await news(w.ana)).toHaveLength(1);
+    await schedule(w.coordinator, w.circle, 'Rapat lingkar');
+    expect(kinds(await news(w.facilitator))).toEqual(['GATHERING_SCHEDULED']);
+    expect(kinds(await news(w.ana))).toEqual(['GATHERING_SCHEDULED', 'GATHERING_SCHEDULED']);
+    expect(await news(w.coordinator)).toEqual([]);
+  });
+
+  it('FOLLOW_UP_ASSIGNED when a follow-up is created for someone or handed to them, at any level; never for one\u2019s own', async () => {
+    const w = await world();
+    await setLevel(w.budi, w.circle, 'NONE');
+    const f = (await w.facilitator.must(FOLLOW_UP, { input: { circleId: w.circle.id, title: 'Rekap usulan', ownerId: w.ana.id } })).createFollowUp
+      .followUp;
+    const notes = await news(w.ana);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      kind: 'FOLLOW_UP_ASSIGNED',
+      circle: { id: w.circle.id },
+      actor: { id: w.facilitator.id },
+      activity: { kind: 'FOLLOW_UP_CREATED', followUp: { id: f.id } },
+    });
+    // Her own follow-up, and moving the one she owns along, tell no one.
+    await w.ana.must(FOLLOW_UP, { input: { circleId: w.circle.id, title: 'Milik Ana' } });
+    await w.ana.must(UPDATE_FOLLOW_UP, { input: { followUpId: f.id, status: 'IN_PROGRESS' } });
+    expect(await news(w.ana)).toHaveLength(1);
+    expect(await news(w.facilitator)).toEqual([]);
+    // Handed to Budi, whose level NONE does not silence an assignment.
+    await w.coordinator.must(UPDATE_FOLLOW_UP, { input: { followUpId: f.id, ownerId: w.budi.id } });
+    const budiNotes = await news(w.budi);
+    expect(budiNotes).toHaveLength(1);
+    expect(budiNotes[0]).toMatchObject({ kind: 'FOLLOW_UP_ASSIGNED', actor: { id: w.coordinator.id }, activity: { kind: 'FOLLOW_UP_UPDATED', followUp: { id: f.id } } });
+    // Naming the same owner again with an edit, or taking it oneself, tells no one.
+    await w.coordinator.must(UPDATE_FOLLOW_UP, { input: { followUpId: f.id, ownerId: w.budi.id, title: 'Rekap usulan desa' } });
+    await w.facilitator.must(UPDATE_FOLLOW_UP, { input: { followUpId: f.id, ownerId: w.facilitator.id } });
+    expect(await news(w.budi)).toHaveLength(1);
+    expect(await news(w.facilitator)).toEqual([]);
+    expect(await news(w.ana)).toHaveLength(1);
+    expect(await news(w.coordinator)).toEqual([]);
+    expect(await inbox(w.outsider)).toEqual([]);
+  });
+
+  it('REPORT_RESOLVED to each reporter when a moderator hides or dismisses, with the outcome and note; not the moderator, not the author', async () => {
+    const w = await world();
+    const carla = await kit.quickUser('Carla');
+    await w.coordinator.addMember(w.circle, carla);
+    await setLevel(carla, w.circle, 'NONE');
+    const thread = await w.ana.createThread(w.circle, { title: 'Pinjaman cepat', body: 'hubungi kami' });
+    const budiReport = await report(w.budi, thread);
+    const carlaReport = await report(carla, thread);
+    await report(w.facilitator, thread);
+    expect(await news(w.budi)).toEqual([]);
+    // One decision settles every open report on the thread; each reporter learns it once.
+    await w.facilitator.must(RESOLVE, { input: { reportId: budiReport, action: 'HIDE', note: 'Iklan pinjaman' } });
+    for (const [who, reportId] of [
+      [w.budi, budiReport],
+      [carla, carlaReport],
+    ] as const) {
+      const notes = await news(who);
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({
+        kind: 'REPORT_RESOLVED',
+        circle: { id: w.circle.id },
+        actor: { id: w.facilitator.id },
+        activity: { kind: 'CONTENT_HIDDEN', thread: { id: thread.id } },
+        report: { id: reportId, status: 'HIDDEN', resolutionNote: 'Iklan pinjaman' },
+      });
+    }
+    // The moderator reported it too, but decided it; the author reported nothing.
+    expect(await news(w.facilitator)).toEqual([]);
+    expect(await news(w.ana)).toEqual([]);
+    expect(await inbox(w.outsider)).toEqual([]);
+
+    // Dismissed: the outcome says so.
+    const post = await w.ana.createPost(await w.ana.createThread(w.circle), { body: 'Bukan iklan' });
+    const second = await report(w.budi, post);
+    await w.coordinator.must(RESOLVE, { input: { reportId: second, action: 'DISMISS', note: 'Tidak melanggar' } });
+    const [latest] = await news(w.budi);
+    expect(latest).toMatchObject({
+      kind: 'REPORT_RESOLVED',
+      actor: { id: w.coordinator.id },
+      activity: { kind: 'CONTENT_REPORT_DISMISSED', post: { id: post.id } },
+      report: { id: second, status: 'DISMISSED', resolutionNote: 'Tidak melanggar' },
+    });
+    expect(await news(w.budi)).toHaveLength(2);
+    expect(await news(w.coordinator)).toEqual([]);
+  });
+
+  it('an automatic hide tells no reporter; the moderator\u2019s restore or hide does; a reporter who left the circle is not told', async () => {
+    const w = await world();
+    const carla = await kit.quickUser('Carla');
+    const dewi = await kit.quickUser('Dewi');
+    await w.coordinator.addMember(w.circle, carla);
+    await w.coordinator.addMember(w.circle, dewi);
+    const thread = await w.ana.createThread(w.circle);
+    const post = await w.ana.createPost(thread, { body: 'Diperdebatkan' });
+    for (const who of [w.budi, carla, dewi]) await report(who, post);
+    // Three reporters hide it until a moderator decides: nothing is resolved yet.
+    for (const who of [w.budi, carla, dewi]) expect(await resolvedFor(who)).toBe(0);
+    await dewi.must(`mutation($input: LeaveCircleInput!) { leaveCircle(input: $input) { circle { id } } }`, { input: { circleId: w.circle.id } });
+    await w.coordinator.must(RESTORE, { input: { subjectId: post.id } });
+    for (const who of [w.budi, carla]) {
+      const notes = await news(who);
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ kind: 'REPORT_RESOLVED', activity: { kind: 'CONTENT_RESTORED' }, report: { status: 'DISMISSED' } });
+    }
+    expect(await resolvedFor(dewi)).toBe(0);
+
+    // Hidden directly: the open report is resolved with it; hiding again resolves nothing more.
+    const other = await w.ana.createPost(thread, { body: 'Nomor telepon pribadi' });
+    await report(w.budi, other);
+    await w.facilitator.must(HIDE, { input: { subjectId: other.id, note: 'Data pribadi' } });
+    await w.facilitator.must(RESTORE, { input: { subjectId: other.id } });
+    await w.facilitator.must(HIDE, { input: { subjectId: other.id } });
+    const [hidden, ...rest] = await news(w.budi);
+    expect(hidden).toMatchObject({ kind: 'REPORT_RESOLVED', activity: { kind: 'CONTENT_HIDDEN', post: { id: other.id } }, report: { status: 'HIDDEN', resolutionNote: 'Data pribadi' } });
+    expect(rest).toHaveLength(1);
+    expect(await resolvedFor(w.ana)).toBe(0);
+  });
+
+  it('a resource shared with two circles: each reporter is told in the circle they reported in, and only there', async () => {
+    const { coordinator, org, circle: first } = await kit.circleWithCoordinator({ visibility: 'MEMBERS_ONLY', quick: true });
+    // Public: both reporters may read it, so only the report's circle keeps the first from hearing twice.
+    const second = await coordinator.createCircle({ orgs: [org], visibility: 'PUBLIC' });
+    const inFirst = await kit.quickUser('Di lingkar pertama');
+    const inSecond = await kit.quickUser('Di lingkar kedua');
+    await coordinator.addMember(first, inFirst);
+    await coordinator.addMember(second, inSecond);
+    const resource = await coordinator.shareResource([first, second], { title: 'Tautan mencurigakan' });
+    const firstReport = await report(inFirst, resource);
+    const secondReport = await report(inSecond, resource);
+    const moderator = await kit.quickUser('Moderator');
+    await coordinator.addMember(first, moderator, 'FACILITATOR');
+    await moderator.must(RESOLVE, { input: { reportId: firstReport, action: 'DISMISS' } });
+    const [a] = await news(inFirst);
+    const [b] = await news(inSecond);
+    expect(a).toMatchObject({ kind: 'REPORT_RESOLVED', circle: { id: first.id }, activity: { kind: 'CONTENT_REPORT_DISMISSED', resource: { id: resource.id } }, report: { id: firstReport } });
+    expect(b).toMatchObject({ kind: 'REPORT_RESOLVED', circle: { id: second.id }, report: { id: secondReport, status: 'DISMISSED' } });
+    expect(await news(inFirst)).toHaveLength(1);
+    expect(await news(inSecond)).toHaveLength(1);
+    expect(await news(coordinator)).toEqual([]);
   });
 });

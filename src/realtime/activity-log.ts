@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { activity, type ActivityRow } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
-import { writeNotifications } from './notification-rules.js';
+import { writeNotifications, type NotificationHints } from './notification-rules.js';
 
 export type ActivityKind = ActivityRow['kind'];
-export type NewActivity = Omit<typeof activity.$inferInsert, 'id'> & {
-  /** Handles the write's text mentions (see shared/handles.ts); not stored in the log itself. */
-  mentions?: readonly string[];
-};
+export type NewActivity = Omit<typeof activity.$inferInsert, 'id'> & NotificationHints;
 
 /** Channel of the NOTIFY sent with every append; the payload is the newest cursor only. */
 export const ACTIVITY_CHANNEL = 'hub_activity';
@@ -32,14 +29,10 @@ export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[
   // now() is the transaction's start; under the lock the clock rises with the cursor.
   const rows = await tx
     .insert(activity)
-    .values(list.map(({ mentions: _, ...e }) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
+    .values(list.map(({ mentions: _m, followUpAssigned: _f, resolvedReportIds: _r, ...e }) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
     .returning();
   // Derived in the same transaction: a notification exists exactly when its activity does.
-  await writeNotifications(
-    tx,
-    rows,
-    list.map((e) => e.mentions),
-  );
+  await writeNotifications(tx, rows, list);
   await tx.execute(sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`);
   return rows;
 }

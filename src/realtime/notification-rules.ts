@@ -1,18 +1,31 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { activity, circleMembers, circles, notifications, posts, threads, users, type ActivityRow } from '../db/schema.js';
+import { activity, circleMembers, circles, contentReports, followUps, notifications, posts, threads, users, type ActivityRow } from '../db/schema.js';
 import { orgAdminOf } from '../auth/guard.js';
 
-/** Mentions found in the text an activity wrote, by the activity's position in its append. */
-export type MentionsByEntry = (readonly string[] | undefined)[];
+/**
+ * What a write knows about whom its activity concerns and the log does not keep; given with each
+ * appended entry, not stored in the log itself.
+ */
+export interface NotificationHints {
+  /** Handles the write's text mentions (see shared/handles.ts). */
+  mentions?: readonly string[];
+  /** The write gave the follow-up its owner: created it for them or handed it to them. */
+  followUpAssigned?: boolean;
+  /** Reports a moderator's decision resolved (hidden or dismissed): their reporters learn the outcome. */
+  resolvedReportIds?: readonly string[];
+}
 
 /**
  * Writes the notifications an append causes, in the append's transaction and in ONE statement
  * whatever the number of recipients (a new thread in a circle of 500 members at level ALL is
  * one INSERT ... SELECT, not 500 inserts). The rules, all in SQL so they see the write itself:
  * - candidates: @mentions (of handles the services found in the text), REPLY to the author of the
- *   post replied to and of the thread, NEW_THREAD to ALL-level members, MEMBERSHIP_CHANGED to the
- *   member added or whose role changed;
+ *   post replied to and of the thread, NEW_THREAD and GATHERING_SCHEDULED to ALL-level members,
+ *   FOLLOW_UP_ASSIGNED to the follow-up's owner when the write assigned it, REPORT_RESOLVED to
+ *   the reporter of each report the decision resolved (through the activity in the report's own
+ *   circle, for a resource shared with several), MEMBERSHIP_CHANGED to the member added or whose
+ *   role changed;
  * - one per person per activity, by rank: MENTION before REPLY before the rest;
  * - never the actor; only people who may read the circle (public, member, or ADMIN of an
  *   organisation taking part), so an outsider is never told what they could not read;
@@ -20,16 +33,26 @@ export type MentionsByEntry = (readonly string[] | undefined)[];
  *   reports and membership changes always come;
  * - an edit notifies only people not yet mentioned in that thread or post (once per subject).
  */
-export async function writeNotifications(tx: Tx, rows: ActivityRow[], mentions: MentionsByEntry): Promise<void> {
+export async function writeNotifications(tx: Tx, rows: ActivityRow[], hints: readonly NotificationHints[]): Promise<void> {
   const mentionIds: string[] = [];
   const mentionHandles: string[] = [];
+  const assignedIds: string[] = [];
+  const resolvedIds: string[] = [];
+  const resolvedReports: string[] = [];
   rows.forEach((row, i) => {
-    for (const handle of mentions[i] ?? []) {
-      mentionIds.push(row.id.toString());
+    const id = row.id.toString();
+    const hint = hints[i] ?? {};
+    for (const handle of hint.mentions ?? []) {
+      mentionIds.push(id);
       mentionHandles.push(handle);
     }
+    if (hint.followUpAssigned) assignedIds.push(id);
+    for (const reportId of hint.resolvedReportIds ?? []) {
+      resolvedIds.push(id);
+      resolvedReports.push(reportId);
+    }
   });
-  if (!rows.some((r) => NOTIFYING_KINDS.has(r.kind)) && mentionIds.length === 0) return;
+  if (!rows.some((r) => NOTIFYING_KINDS.has(r.kind)) && mentionIds.length + assignedIds.length + resolvedIds.length === 0) return;
   const ids = rows.map((r) => r.id.toString());
   await tx.execute(sql`
     with appended as (
@@ -54,9 +77,18 @@ export async function writeNotifications(tx: Tx, rows: ActivityRow[], mentions: 
       from appended a join ${threads} t on t.id = a.thread_id
       where a.kind = 'POST_CREATED'
       union all
-      select a.id, cm.user_id, 'NEW_THREAD', 3
+      select a.id, cm.user_id, case a.kind when 'THREAD_CREATED' then 'NEW_THREAD'::notification_kind else 'GATHERING_SCHEDULED' end, 3
       from appended a join ${circleMembers} cm on cm.circle_id = a.circle_id and cm.notification_level = 'ALL'
-      where a.kind = 'THREAD_CREATED'
+      where a.kind in ('THREAD_CREATED', 'GATHERING_SCHEDULED')
+      union all
+      select a.id, f.owner_id, 'FOLLOW_UP_ASSIGNED', 4
+      from appended a join ${followUps} f on f.id = a.follow_up_id
+      where a.id = any(${sql.param(assignedIds)}::bigint[])
+      union all
+      select a.id, cr.reporter_id, 'REPORT_RESOLVED', 4
+      from unnest(${sql.param(resolvedIds)}::bigint[], ${sql.param(resolvedReports)}::uuid[]) as r(activity_id, report_id)
+      join appended a on a.id = r.activity_id
+      join ${contentReports} cr on cr.id = r.report_id and cr.circle_id = a.circle_id and cr.status <> 'OPEN'
       union all
       select a.id, a.member_user_id, 'MEMBERSHIP_CHANGED', 4
       from appended a
@@ -77,5 +109,5 @@ export async function writeNotifications(tx: Tx, rows: ActivityRow[], mentions: 
     on conflict do nothing`);
 }
 
-/** Activity kinds that notify someone without a mention. */
-const NOTIFYING_KINDS = new Set<ActivityRow['kind']>(['POST_CREATED', 'THREAD_CREATED', 'MEMBER_JOINED', 'MEMBER_ROLE_CHANGED']);
+/** Activity kinds that notify someone without a hint from the write. */
+const NOTIFYING_KINDS = new Set<ActivityRow['kind']>(['POST_CREATED', 'THREAD_CREATED', 'GATHERING_SCHEDULED', 'MEMBER_JOINED', 'MEMBER_ROLE_CHANGED']);

@@ -106,7 +106,14 @@ export async function createFollowUp(ctx: Context, input: CreateFollowUpInput): 
     });
     const goals = [...new Set(input.sdgGoals ?? [])];
     if (goals.length) await tx.insert(followUpSdgGoals).values(goals.map((goal) => ({ followUpId: id, goal })));
-    await appendActivity(tx, { circleId, kind: 'FOLLOW_UP_CREATED', actorId: viewer.user.id, followUpId: id, gatheringId: gatheringId ?? null });
+    await appendActivity(tx, {
+      circleId,
+      kind: 'FOLLOW_UP_CREATED',
+      actorId: viewer.user.id,
+      followUpId: id,
+      gatheringId: gatheringId ?? null,
+      followUpAssigned: true,
+    });
     return id;
   });
   return (await ctx.loaders.followUp.clear(followUpId).load(followUpId))!;
@@ -151,6 +158,8 @@ export async function updateFollowUp(ctx: Context, input: UpdateFollowUpInput): 
       actorId: viewer.user.id,
       followUpId,
       gatheringId: row.gatheringId,
+      // Handing it to someone else tells them; naming the same owner again tells no one.
+      followUpAssigned: ownerId != null && ownerId !== row.ownerId,
     });
   });
   return (await ctx.loaders.followUp.clear(followUpId).load(followUpId))!;

@@ -222,8 +222,16 @@ async function setHidden(tx: Tx, subject: LockedSubject, hidden: boolean): Promi
 }
 
 /** Activity rows for a decision on a subject: one in each of its circles. */
-function decisionActivities(subject: LockedSubject, kind: NewActivity['kind'], actorId: string | null, reportId: string | null): NewActivity[] {
-  return subject.circleIds.map((circleId) => ({ circleId, kind, actorId, reportId, ...subject.refs }));
+function decisionActivities(
+  subject: LockedSubject,
+  kind: NewActivity['kind'],
+  actorId: string | null,
+  reportId: string | null,
+  resolved: readonly { id: string }[] = [],
+): NewActivity[] {
+  // Every activity names all the resolved reports; each reporter is told in their report's circle.
+  const resolvedReportIds = resolved.map((r) => r.id);
+  return subject.circleIds.map((circleId) => ({ circleId, kind, actorId, reportId, ...subject.refs, resolvedReportIds }));
 }
 
 /**
@@ -350,22 +358,34 @@ export async function resolveContentReport(ctx: Context, input: ResolveContentRe
         threadId: report.threadId,
         postId: report.postId,
         resourceId: report.resourceId,
+        resolvedReportIds: [reportId],
       });
       return;
     }
     if (input.action === 'HIDE') {
       if (!subject.hiddenAt) await setHidden(tx, subject, true);
-      await resolveOpenReports(tx, subject, 'HIDDEN', viewer.user.id, note);
-      await appendActivity(tx, decisionActivities(subject, 'CONTENT_HIDDEN', viewer.user.id, reportId));
+      const resolved = await resolveOpenReports(tx, subject, 'HIDDEN', viewer.user.id, note);
+      await appendActivity(tx, decisionActivities(subject, 'CONTENT_HIDDEN', viewer.user.id, reportId, resolved));
     } else {
       const wasHidden = subject.hiddenAt !== null;
       if (wasHidden) await setHidden(tx, subject, false);
-      await resolveOpenReports(tx, subject, 'DISMISSED', viewer.user.id, note);
+      const resolved = await resolveOpenReports(tx, subject, 'DISMISSED', viewer.user.id, note);
+      // Dismissing what was never hidden changes nothing visible: it is logged in the circles whose
+      // reports it settles (a resource's reporters may sit in several), where their reporters learn it.
+      const settled = [...new Set([report.circleId, ...resolved.map((r) => r.circleId)])];
       await appendActivity(
         tx,
         wasHidden
-          ? decisionActivities(subject, 'CONTENT_RESTORED', viewer.user.id, reportId)
-          : [{ circleId: report.circleId, kind: 'CONTENT_REPORT_DISMISSED', actorId: viewer.user.id, reportId, ...subject.refs }],
+          ? decisionActivities(subject, 'CONTENT_RESTORED', viewer.user.id, reportId, resolved)
+          : settled.map((circleId) => ({
+              circleId,
+              kind: 'CONTENT_REPORT_DISMISSED' as const,
+              actorId: viewer.user.id,
+              // Each circle's entry names a report of that circle, which its moderators may see.
+              reportId: circleId === report.circleId ? reportId : resolved.find((r) => r.circleId === circleId)!.id,
+              ...subject.refs,
+              resolvedReportIds: resolved.map((r) => r.id),
+            })),
       );
     }
   });
@@ -382,7 +402,7 @@ export async function hideContent(ctx: Context, input: HideContentInput): Promis
     if (subject!.hiddenAt) return;
     await setHidden(tx, subject!, true);
     const resolved = await resolveOpenReports(tx, subject!, 'HIDDEN', viewer.user.id, trimmedNote(input.note));
-    await appendActivity(tx, decisionActivities(subject!, 'CONTENT_HIDDEN', viewer.user.id, resolved[0]?.id ?? null));
+    await appendActivity(tx, decisionActivities(subject!, 'CONTENT_HIDDEN', viewer.user.id, resolved[0]?.id ?? null, resolved));
   });
   return subjectRow(ctx, ref);
 }
@@ -396,7 +416,7 @@ export async function restoreContent(ctx: Context, input: RestoreContentInput): 
     if (!subject!.hiddenAt) return;
     await setHidden(tx, subject!, false);
     const resolved = await resolveOpenReports(tx, subject!, 'DISMISSED', viewer.user.id, null);
-    await appendActivity(tx, decisionActivities(subject!, 'CONTENT_RESTORED', viewer.user.id, resolved[0]?.id ?? null));
+    await appendActivity(tx, decisionActivities(subject!, 'CONTENT_RESTORED', viewer.user.id, resolved[0]?.id ?? null, resolved));
   });
   return subjectRow(ctx, ref);
 }

@@ -4,6 +4,7 @@ import type { CircleRow, NotificationRow, UserRow } from '../../db/schema.js';
 import { cursorOf } from '../../shared/connection.js';
 import { Activity } from '../activity/activity.type.js';
 import { Circle } from '../circles/circle.type.js';
+import { ContentReport } from '../moderation/moderation.type.js';
 import { User } from '../users/user.type.js';
 import {
   MarkNotificationsReadInput,
@@ -34,6 +35,15 @@ export class NotificationResolver {
   @FieldResolver(() => Circle, { nullable: true, description: 'The circle it happened in.' })
   circle(@Root() n: NotificationRow, @Ctx() ctx: Context) {
     return n.circleId ? ctx.loaders.circle.load(n.circleId) : null;
+  }
+
+  @FieldResolver(() => ContentReport, {
+    nullable: true,
+    description:
+      "For REPORT_RESOLVED: the viewer's report as the moderator resolved it; its status is the outcome (HIDDEN or DISMISSED) and resolutionNote the moderator's note. Null for other kinds.",
+  })
+  report(@Root() n: NotificationRow, @Ctx() ctx: Context) {
+    return inbox.notificationReport(ctx, n);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who caused it; null when that account is gone.' })

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../context.js';
-import { circleMembers, notifications, type CircleRow, type NotificationRow, type UserRow } from '../../db/schema.js';
+import { circleMembers, contentReports, notifications, type CircleRow, type ContentReportRow, type NotificationRow, type UserRow } from '../../db/schema.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { circleFor, circleVisibleTo, requireViewer } from '../../auth/guard.js';
 import { countAll, type SortKey } from '../../shared/connection.js';
@@ -87,4 +87,28 @@ export async function viewerNotificationLevel(ctx: Context, circle: CircleRow): 
   if (!ctx.viewer) return null;
   const membership = await ctx.loaders.circleMembership.load(`${circle.id}:${ctx.viewer.user.id}`);
   return (membership?.notificationLevel as NotificationLevel | undefined) ?? null;
+}
+
+/**
+ * The recipient's own report behind a REPORT_RESOLVED: a member reports a subject once, so the
+ * activity's subject and the recipient name it.
+ */
+export async function notificationReport(ctx: Context, n: NotificationRow): Promise<ContentReportRow | null> {
+  if (n.kind !== 'REPORT_RESOLVED' || ctx.viewer?.user.id !== n.recipientId) return null;
+  const a = await ctx.loaders.activity.load(n.activityId.toString());
+  if (!a) return null;
+  // A post's activity names its thread too; the report names the post alone.
+  const subject = a.postId
+    ? eq(contentReports.postId, a.postId)
+    : a.threadId
+      ? eq(contentReports.threadId, a.threadId)
+      : a.resourceId
+        ? eq(contentReports.resourceId, a.resourceId)
+        : undefined;
+  if (!subject) return null;
+  const [report] = await ctx.db
+    .select()
+    .from(contentReports)
+    .where(and(subject, eq(contentReports.reporterId, n.recipientId)));
+  return report ?? null;
 }
