@@ -136,6 +136,36 @@ describe('myNotifications', () => {
     expect(bodies(resumed)).toEqual(['other circle']);
   });
 
+  it('delivers REPORT_RESOLVED live to the reporter with the outcome, FOLLOW_UP_ASSIGNED and GATHERING_SCHEDULED too', async () => {
+    const ana = await kit.user('Ana Reporter');
+    const { coordinator, circle } = await circleWith('MEMBERS_ONLY', ana);
+    const author = await kit.user('Author');
+    await coordinator.addMember(circle, author);
+    const thread = await author.createThread(circle, { title: 'Iklan', body: 'pinjaman online' });
+    const reported = ok(
+      await ana.gql(`mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`, { input: { subjectId: thread.id, reason: 'SPAM' } }),
+    ).reportContent.report.id;
+    ok(await ana.gql(`mutation($input: UpdateNotificationLevelInput!) { updateNotificationLevel(input: $input) { circle { id } } }`, { input: { circleId: circle.id, level: 'ALL' } }));
+    const start = (await inboxCursors(ana)).at(-1)!;
+    const sub = collect(client(ana.token), `subscription($after: String) { myNotifications(after: $after) { kind activity { kind } report { id status resolutionNote } } }`, { after: start });
+    await subscribed(1);
+    await coordinator.must(`mutation($input: ResolveContentReportInput!) { resolveContentReport(input: $input) { report { id } } }`, {
+      input: { reportId: reported, action: 'HIDE', note: 'Iklan' },
+    });
+    await coordinator.must(`mutation($input: CreateFollowUpInput!) { createFollowUp(input: $input) { followUp { id } } }`, {
+      input: { circleId: circle.id, title: 'Rekap', ownerId: ana.id },
+    });
+    await coordinator.must(`mutation($input: ScheduleGatheringInput!) { scheduleGathering(input: $input) { gathering { id } } }`, {
+      input: { circleId: circle.id, kind: 'CIRCLE_MEETING', title: 'Rapat', startsAt: '2021-10-05T01:00:00.000Z', endsAt: '2021-10-05T02:00:00.000Z' },
+    });
+    await until(() => events(sub).length === 3, 10_000, 'three notifications');
+    expect(events(sub)).toEqual([
+      { kind: 'REPORT_RESOLVED', activity: { kind: 'CONTENT_HIDDEN' }, report: { id: reported, status: 'HIDDEN', resolutionNote: 'Iklan' } },
+      { kind: 'FOLLOW_UP_ASSIGNED', activity: { kind: 'FOLLOW_UP_CREATED' }, report: null },
+      { kind: 'GATHERING_SCHEDULED', activity: { kind: 'GATHERING_SCHEDULED' }, report: null },
+    ]);
+  });
+
   it('ends with its session: signing out closes the socket with 4401 and nothing is delivered after', async () => {
     const ana = await kit.user('Ana Signed Out');
     const { coordinator, circle } = await circleWith('MEMBERS_ONLY', ana);
