@@ -150,3 +150,38 @@ describe('the nested circles > threads > posts query', () => {
     expect(large.statements.length).toBeLessThanOrEqual(8);
   });
 });
+
+describe('connections read only what the client selects', () => {
+  const run = async (query: string) => {
+    const before = hub.statements.length;
+    const data = ok(await viewer.gql(query));
+    return { data, statements: hub.statements.slice(before).filter((s) => !/from "sessions"|update "sessions"/.test(s)) };
+  };
+
+  it('counts without reading a page when only totalCount is asked for, and pages without counting', async () => {
+    const countOnly = await run(`{ circles(first: 1) { totalCount } }`);
+    expect(countOnly.data.circles.totalCount).toBeGreaterThan(0);
+    expect(countOnly.statements.filter((s) => /count\(\*\)/.test(s))).toHaveLength(1);
+    expect(countOnly.statements.filter((s) => /order by/.test(s))).toHaveLength(0);
+
+    const pageOnly = await run(`{ circles(first: 1) { nodes { id } pageInfo { hasNextPage } } }`);
+    expect(pageOnly.data.circles.nodes).toHaveLength(1);
+    expect(pageOnly.statements.filter((s) => /count\(\*\)/.test(s))).toHaveLength(0);
+    expect(pageOnly.statements.filter((s) => /order by/.test(s))).toHaveLength(1);
+
+    // Nested under every circle of a page: still one count statement for all of them, and no page.
+    const nested = await run(`{ circles(first: 3) { nodes { members(first: 1) { totalCount } } } }`);
+    expect(nested.data.circles.nodes.every((c: any) => c.members.totalCount > 0)).toBe(true);
+    // The circles' own page mentions circle_members in its visibility filter: left out here.
+    const memberStatements = nested.statements.filter((s) => /"circle_members"/.test(s) && !/from "circles"/.test(s));
+    expect(memberStatements.filter((s) => /count\(\*\)/.test(s))).toHaveLength(1);
+    expect(memberStatements.filter((s) => /order by/.test(s))).toHaveLength(0);
+  });
+
+  it('still refuses a bad page size or cursor when only totalCount is asked for', async () => {
+    const bad = await viewer.gql(`{ circles(first: 1000) { totalCount } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const forged = await viewer.gql(`{ circles(after: "bm90IGEgY3Vyc29y") { totalCount } }`);
+    expect(forged.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -98,10 +98,21 @@ export function orderOf(keys: SortKey[]): SQL[] {
   return keys.map((k) => (k.desc ? desc(k.column) : asc(k.column)));
 }
 
+export interface PageInfoValue {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/**
+ * A page of a list. Its parts may be promises: a lazy connection reads its page only when the
+ * client selects `edges`, `nodes` or `pageInfo`, and counts only when it selects `totalCount`.
+ */
 export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
-  nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  readonly edges: { cursor: string; node: T }[] | Promise<{ cursor: string; node: T }[]>;
+  readonly nodes: T[] | Promise<T[]>;
+  readonly pageInfo: PageInfoValue | Promise<PageInfoValue>;
   readonly totalCount: Promise<number>;
 }
 
@@ -130,7 +141,7 @@ export function toConnection<R extends object, T = R>(
   args: PageArgs,
   keys: SortKey[],
   opts: { count?: () => Promise<number>; nodes?: T[] } = {},
-): Connection<T> {
+): { edges: Edge<T>[]; nodes: T[]; pageInfo: PageInfoValue; readonly totalCount: Promise<number> } {
   const limit = pageSize(args.first);
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
   const edges = page.map((row, i) => new Edge<T>(row, keys, (opts.nodes ? opts.nodes[i] : row) as T));
@@ -151,6 +162,39 @@ export function toConnection<R extends object, T = R>(
     get totalCount() {
       if (!opts.count) throw new Error('totalCount is not available on this connection');
       return (counted ??= opts.count());
+    },
+  };
+}
+
+/**
+ * A connection whose page is read on first use of `edges`, `nodes` or `pageInfo`, once, and
+ * whose count runs only for `totalCount`: `members(first: 1) { totalCount }` costs one count
+ * and no page. The arguments are checked at once, so a bad `first` or cursor is refused even
+ * when only the count is asked for.
+ */
+export function lazyConnection<R extends object, T = R>(
+  load: () => Promise<{ rows: R[]; nodes?: T[] }>,
+  args: PageArgs,
+  keys: SortKey[],
+  count: () => Promise<number>,
+): Connection<T> {
+  pageSize(args.first);
+  if (args.after != null) decodeCursor(args.after, keys);
+  let page: Promise<ReturnType<typeof toConnection<R, T>>> | undefined;
+  const loaded = () => (page ??= load().then(({ rows, nodes }) => toConnection<R, T>(rows, args, keys, { nodes })));
+  let counted: Promise<number> | undefined;
+  return {
+    get edges() {
+      return loaded().then((c) => c.edges);
+    },
+    get nodes() {
+      return loaded().then((c) => c.nodes);
+    },
+    get pageInfo() {
+      return loaded().then((c) => c.pageInfo);
+    },
+    get totalCount() {
+      return (counted ??= count());
     },
   };
 }

@@ -6,8 +6,8 @@ import {
   countByParent,
   fetchPage,
   fetchPages,
+  lazyConnection,
   pageSize,
-  toConnection,
   type Connection,
   type ListSpec,
   type PageArgs,
@@ -28,33 +28,34 @@ export type ChildListSpec = ListSpec & {
  * request asking for the same page shares one query, and so do their counts; `key` must name
  * the list and any filter in `spec.where`.
  */
-export async function childConnection<R extends object, T = R>(
+export function childConnection<R extends object, T = R>(
   ctx: Context,
   key: string,
   spec: ChildListSpec,
   args: PageArgs,
   parentId: string,
   nodesOf?: (rows: R[]) => Promise<T[]>,
-): Promise<Connection<T>> {
-  pageSize(args.first);
-  const rows = await ctx.loaders
-    .pages(`${key}|${args.first ?? ''}|${args.after ?? ''}`, (ids) => fetchPages<R>(ctx.db, spec, args, ids))
-    .load(parentId);
-  if (spec.rowLoader) {
-    const loader = spec.rowLoader(ctx.loaders);
-    for (const row of rows) loader.prime((row as { id: string }).id, row);
-  }
-  const nodes = nodesOf ? await nodesOf(rows.slice(0, pageSize(args.first))) : undefined;
-  return toConnection<R, T>(rows, args, spec.keys, {
-    nodes,
-    count: () => ctx.loaders.pages(`${key}|count`, (ids) => countByParent(ctx.db, spec, ids)).load(parentId),
-  });
+): Connection<T> {
+  const load = async () => {
+    const rows = await ctx.loaders
+      .pages(`${key}|${args.first ?? ''}|${args.after ?? ''}`, (ids) => fetchPages<R>(ctx.db, spec, args, ids))
+      .load(parentId);
+    if (spec.rowLoader) {
+      const loader = spec.rowLoader(ctx.loaders);
+      for (const row of rows) loader.prime((row as { id: string }).id, row);
+    }
+    return { rows, nodes: nodesOf ? await nodesOf(rows.slice(0, pageSize(args.first))) : undefined };
+  };
+  return lazyConnection<R, T>(load, args, spec.keys, () =>
+    ctx.loaders.pages(`${key}|count`, (ids) => countByParent(ctx.db, spec, ids)).load(parentId),
+  );
 }
 
 /** A page of a top-level list (the organisation directory, the circles a viewer can see). */
-export async function rootConnection<R extends object>(ctx: Context, spec: ListSpec, args: PageArgs): Promise<Connection<R>> {
-  const rows = await fetchPage<R>(ctx.db, spec, args);
-  return toConnection<R>(rows, args, spec.keys, { count: () => countAll(ctx.db, spec.table, spec.where) });
+export function rootConnection<R extends object>(ctx: Context, spec: ListSpec, args: PageArgs): Connection<R> {
+  return lazyConnection<R>(async () => ({ rows: await fetchPage<R>(ctx.db, spec, args) }), args, spec.keys, () =>
+    countAll(ctx.db, spec.table, spec.where),
+  );
 }
 
 /** Rows' related nodes through a loader, keeping the rows' order; missing ones are dropped. */
