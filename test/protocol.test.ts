@@ -315,13 +315,13 @@ describe('graphql-transport-ws when the database fails', () => {
     const http = await hub.gql(query);
     expect(http.errors?.[0]).toMatchObject({ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(ws.errors).toHaveLength(1);
-    expect(ws.errors[0]).toMatchObject({ message: 'Internal server error.', path: ['organisations'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(ws.errors[0]).toMatchObject({ message: 'Internal server error.', path: ['organisations', 'nodes'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(ws.errors[0].extensions.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(ws)).not.toMatch(/select|params|failed query/i);
     await raw.next('complete', 'q');
     // What the client does not see is logged, under the id it does see.
     const entry = logged.find((e) => e.fields?.requestId === ws.errors[0].extensions.requestId);
-    expect(entry).toMatchObject({ level: 'error', msg: 'unexpected error', fields: { path: 'organisations' } });
+    expect(entry).toMatchObject({ level: 'error', msg: 'unexpected error', fields: { path: 'organisations.nodes' } });
     expect(String((entry!.fields!.err as Error).message)).toMatch(/select/i);
   });
 });
