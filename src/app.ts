@@ -25,7 +25,7 @@ import proxyaddr from 'proxy-addr';
 import { bearerToken } from './auth/tokens.js';
 import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
 import { policyWith, type PolicyOverrides } from './auth/policy.js';
-import { Security } from './auth/security.js';
+import { Security, type QueryBudget } from './auth/security.js';
 import { assertQueryCost, DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, type QueryLimits } from './shared/limits.js';
 import { downloadRoutes } from './modules/reports/download.routes.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
@@ -233,20 +233,33 @@ function noSuggestionsForAnonymous(): ApolloServerPlugin<Context> {
 /**
  * The cost limit needs the variables (page sizes travel in them), so it is checked once the
  * operation is known and before it runs; depth, aliases and directives are validation rules.
+ * A signed-in viewer's operation is then charged to their hourly budget, and the answer tells
+ * what is left in GitHub's headers (x-ratelimit-limit, -remaining, -used, -reset in epoch seconds).
  */
-function queryCostLimit(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<Context> {
+function queryCostLimit(schema: GraphQLSchema, limits: QueryLimits, security: Security): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
+      let budget: QueryBudget | undefined;
       return {
-        async didResolveOperation({ document, request, operationName }) {
+        async didResolveOperation({ document, request, operationName, contextValue }) {
           try {
-            assertQueryCost(schema, document, operationName, request.variables, limits);
+            const cost = assertQueryCost(schema, document, operationName, request.variables, limits);
+            // Introspection costs nothing; anonymous clients see only public data and have no budget.
+            if (contextValue.viewer && cost > 0) budget = await security.chargeQueryCost(contextValue.viewer.user.id, cost);
           } catch (err) {
             if (err instanceof GraphQLError) {
-              throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });
+              const status = err.extensions.code === 'RATE_LIMITED' ? 429 : 400;
+              throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status } } });
             }
             throw err;
           }
+        },
+        async willSendResponse({ response }) {
+          if (!budget) return;
+          response.http.headers.set('x-ratelimit-limit', String(budget.limit));
+          response.http.headers.set('x-ratelimit-remaining', String(budget.remaining));
+          response.http.headers.set('x-ratelimit-used', String(budget.used));
+          response.http.headers.set('x-ratelimit-reset', String(Math.ceil(budget.resetAt.getTime() / 1000)));
         },
       };
     },
@@ -293,7 +306,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const metrics = options.metrics ?? new Metrics();
   const schema = await buildSchema();
   const policy = policyWith(options.security);
-  const security = new Security(database.db, policy, (limit) => metrics.rateLimitRefused(limit));
+  const security = new Security(database.db, policy, (limit) => metrics.rateLimitRefused(limit), database.driver === 'pg' ? 'database' : 'memory');
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
   const app = express();
   app.disable('x-powered-by');
@@ -323,7 +336,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ApolloServerPluginCacheControlDisabled(),
       requestLogging(logger),
       retryAfterHeader(),
-      queryCostLimit(schema, limits),
+      queryCostLimit(schema, limits, security),
       noSuggestionsForAnonymous(),
       serviceUnavailable(),
     ],

@@ -96,7 +96,12 @@ afterAll(() => hub?.stop());
 async function measure(n: number) {
   const before = hub.statements.length;
   const data = ok(await viewer.gql(NESTED, { n })) as any;
-  return { data, statements: hub.statements.slice(before) };
+  const all = hub.statements.slice(before);
+  // On PostgreSQL one statement charges the hourly query budget (rate_limits); PGlite keeps it in
+  // memory. It is the same one whatever the query, so it is counted apart from the query's own.
+  const budget = all.filter((q) => q.includes('"rate_limits"'));
+  expect(budget).toHaveLength(hub.databaseUrl ? 1 : 0);
+  return { data, statements: all.filter((q) => !budget.includes(q)) };
 }
 
 describe('the nested circles > threads > posts query', () => {

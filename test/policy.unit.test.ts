@@ -22,6 +22,7 @@ describe('production defaults', () => {
       signInAddress: { freeFailures: 50, firstBlockSeconds: 1, maxBlockSeconds: 3_600, windowSeconds: 86_400 },
       signUpPerAddressPerHour: 50,
       socketsPerUser: 20,
+      queryCostPerHour: 3_000_000,
     });
   });
 
@@ -47,10 +48,11 @@ describe('configuration from the environment', () => {
   it('reads session lifetimes, trusted proxies and limits, and refuses a proxy setting that trusts everyone', async () => {
     const { loadConfig, ConfigError } = await import('../src/config.js');
     const DAY = 24 * 60 * 60 * 1000;
-    const config = loadConfig({ SESSION_IDLE_DAYS: '7', SESSION_MAX_DAYS: '30', TRUST_PROXY: '10.0.0.0/8, loopback', SOCKETS_PER_USER: '5' });
+    const config = loadConfig({ SESSION_IDLE_DAYS: '7', SESSION_MAX_DAYS: '30', TRUST_PROXY: '10.0.0.0/8, loopback', SOCKETS_PER_USER: '5', QUERY_COST_PER_HOUR: '50000' });
     expect(config.security.session).toEqual({ idleMs: 7 * DAY, maxAgeMs: 30 * DAY });
     expect(config.security.trustProxy).toBe('10.0.0.0/8, loopback');
     expect(config.security.limits?.socketsPerUser).toBe(5);
+    expect(config.security.limits?.queryCostPerHour).toBe(50_000);
     expect(loadConfig({}).security.trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '1' }).security.trustProxy).toBe(1);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(ConfigError);

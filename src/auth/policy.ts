@@ -30,6 +30,12 @@ export interface SecurityPolicy {
     signUpPerAddressPerHour: number;
     /** WebSockets one user may hold open on one instance. */
     socketsPerUser: number;
+    /**
+     * Query cost (shared/limits.ts `queryCost`, the unit of the per-document cost limit) one
+     * signed-in user may spend per hour over HTTP and WebSocket together, on all instances: GitHub's
+     * points per hour, in this hub's own unit.
+     */
+    queryCostPerHour: number;
   };
 }
 
@@ -55,6 +61,9 @@ export const DEFAULT_POLICY: SecurityPolicy = {
     signInAddress: { freeFailures: 50, firstBlockSeconds: 1, maxBlockSeconds: 60 * 60, windowSeconds: 24 * 60 * 60 },
     signUpPerAddressPerHour: 50,
     socketsPerUser: 20,
+    // 100 documents at the per-document cost limit (30,000), or the README's circle feed (about
+    // 6,250) every 7.5 seconds for the whole hour, or some 300,000 small mutations (about 10 each).
+    queryCostPerHour: 3_000_000,
   },
 };
 

@@ -1,5 +1,5 @@
 import { lt } from 'drizzle-orm';
-import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db } from '../db/client.js';
 import { rateLimits } from '../db/schema.js';
 import { RateLimitedError } from '../errors.js';
@@ -44,18 +44,35 @@ class GrowingBlockLimiter {
   }
 }
 
+/** What is left of a user's hourly query budget after an operation was charged to it. */
+export interface QueryBudget {
+  limit: number;
+  used: number;
+  remaining: number;
+  /** When the hour's window ends and the budget is whole again. */
+  resetAt: Date;
+}
+
+const HOUR_SECONDS = 60 * 60;
+
 /** The hub's defences against guessing and floods, one per app, shared by HTTP and WebSocket. */
 export class Security {
   readonly hasher: PasswordHasher;
   private readonly signInAccount: GrowingBlockLimiter;
   private readonly signInAddress: GrowingBlockLimiter;
   private readonly signUps: RateLimiterDrizzle;
+  private readonly queryCost: RateLimiterAbstract;
 
   constructor(
     private readonly db: Db,
     readonly policy: SecurityPolicy,
     /** Told of every refusal, by limit name (the rate-limit refusal metric). */
     private readonly onRefused: (limit: string) => void = () => {},
+    /**
+     * Where the hourly query budget is kept. `database` (PostgreSQL) shares it among instances;
+     * `memory` suits PGlite, where this process is the only one, and spares a write per request.
+     */
+    queryBudgetStore: 'database' | 'memory' = 'database',
   ) {
     this.hasher = new PasswordHasher(policy.hashing.concurrency, policy.hashing.queue);
     this.signInAccount = new GrowingBlockLimiter(db, 'sign-in:account', policy.limits.signInAccount);
@@ -68,6 +85,46 @@ export class Security {
       points: policy.limits.signUpPerAddressPerHour,
       duration: 60 * 60,
     });
+    const perHour = policy.limits.queryCostPerHour;
+    const inMemory = new RateLimiterMemory({ keyPrefix: 'query-cost', points: perHour, duration: HOUR_SECONDS });
+    this.queryCost =
+      queryBudgetStore === 'memory'
+        ? inMemory
+        : new RateLimiterDrizzle({
+            storeClient: db,
+            schema: rateLimits,
+            clearExpiredByTimeout: false,
+            keyPrefix: 'query-cost',
+            points: perHour,
+            duration: HOUR_SECONDS,
+            // Once this instance has seen the budget spent, it refuses until the window ends
+            // without asking the database again: a client hammering while refused costs no writes.
+            inMemoryBlockOnConsumed: perHour,
+            // While the database is away the operation itself fails with SERVICE_UNAVAILABLE; the
+            // budget is counted in memory meanwhile rather than failing it a different way first.
+            insuranceLimiter: inMemory,
+          });
+  }
+
+  /**
+   * Charges an operation's cost to the user's budget for the hour, or refuses it with
+   * RATE_LIMITED (retryAfter: until the hour's window ends) when the budget cannot cover it.
+   * The hour starts with the first charged operation, as GitHub's does.
+   */
+  async chargeQueryCost(userId: string, cost: number): Promise<QueryBudget> {
+    const limit = this.policy.limits.queryCostPerHour;
+    try {
+      const res = await this.queryCost.consume(userId, cost);
+      return { limit, used: res.consumedPoints, remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      this.onRefused('queryCostPerHour');
+      throw new RateLimitedError(
+        `This operation costs ${cost}, more than is left of your query budget of ${limit} per hour; retry after the hour's window ends, or ask for less (smaller pages, fewer fields).`,
+        err.msBeforeNext / 1000,
+        { limit: 'queryCostPerHour', max: limit, cost },
+      );
+    }
   }
 
   /** Refuses a sign-in while the account or the client's address is blocked, before any hashing. */

@@ -11,7 +11,7 @@ import { createContext, type ClientInfo, type Viewer } from '../context.js';
 import { HubError, isConnectionLost, ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { authenticate, SESSION_ENDED } from '../auth/sessions.js';
-import type { Security } from '../auth/security.js';
+import type { QueryBudget, Security } from '../auth/security.js';
 import type { SessionSockets } from './session-sockets.js';
 import { operationNameOf, type Metrics } from '../metrics.js';
 import type { Subscriber, SubscriptionHub } from './hub.js';
@@ -60,7 +60,7 @@ interface Extra {
   subscriptions: number;
   operations: number;
   /** Queries and mutations in flight: start time, operation type and name, by message id. */
-  running: Map<string, { at: number; type: string; name: string | null | undefined }> | undefined;
+  running: Map<string, { at: number; type: string; name: string | null | undefined; budget: QueryBudget | undefined }> | undefined;
 }
 
 const CLOSING_BRACE = 0x7d;
@@ -202,8 +202,9 @@ export function attachWebSocketServer(opts: {
       const operation = getOperationAST(prepared.document, payload.operationName);
       if (!operation) return refused('unknown', payload, [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })]);
       const variables = payload.variables ?? {};
+      let cost: number;
       try {
-        assertQueryCost(schema, prepared.document, payload.operationName, variables, queryLimits);
+        cost = assertQueryCost(schema, prepared.document, payload.operationName, variables, queryLimits);
       } catch (err) {
         return refused('unknown', payload, [coded(err)]);
       }
@@ -219,8 +220,18 @@ export function attachWebSocketServer(opts: {
         }
       }
       const name = operation.name?.value ?? payload.operationName;
+      // The same hourly budget as over HTTP; a subscription is charged once, when it starts
+      // (its events are the hub's work, shared by every subscriber of the same document).
+      let budget: QueryBudget | undefined;
+      if (extra.viewer && cost > 0) {
+        try {
+          budget = await security.chargeQueryCost(extra.viewer.user.id, cost);
+        } catch (err) {
+          return refused(operation.operation, payload, [coded(err)]);
+        }
+      }
       if (operation.operation !== 'subscription') {
-        (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name });
+        (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name, budget });
         // Queries and mutations over the socket run as they would over HTTP.
         return {
           schema,
@@ -260,9 +271,16 @@ export function attachWebSocketServer(opts: {
         const outcome = result.errors?.length ? String(result.errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
         metrics?.operation({ transport: 'ws', type: started.type, operation: started.name, outcome, seconds: (performance.now() - started.at) / 1000 });
       }
+      // What is left of the budget, where HTTP answers carry GitHub's x-ratelimit-* headers.
+      const budget = started?.budget;
+      const extensions = budget
+        ? { ...result.extensions, rateLimit: { limit: budget.limit, remaining: budget.remaining, used: budget.used, resetAt: budget.resetAt.toISOString() } }
+        : result.extensions;
       // Subscription events come masked from the hub. Queries and mutations over the socket are
       // masked and logged here as Apollo does over HTTP: raw errors would show SQL and parameters.
-      if (!result.errors?.length || getOperationAST(args.document, args.operationName)?.operation === 'subscription') return;
+      if (!result.errors?.length || getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+        return extensions === result.extensions ? undefined : { ...result, extensions };
+      }
       const requestId = ctx.extra.requestId;
       const errors = result.errors.map((err) => {
         const formatted = formatError(err.toJSON(), err);
@@ -270,7 +288,7 @@ export function attachWebSocketServer(opts: {
         logger.error('unexpected error', { requestId, operation: payload.operationName, path: err.path?.join('.'), err: err.originalError ?? err });
         return { ...formatted, extensions: { ...formatted.extensions, requestId } };
       });
-      return { ...result, errors };
+      return { ...result, errors, extensions };
     },
   });
 
