@@ -34,6 +34,7 @@ import { SubscriptionHub } from './realtime/hub.js';
 import { createNotifier } from './realtime/notifier.js';
 import { attachWebSocketServer, REQUEST_ID, type WebSocketLimits } from './realtime/ws-server.js';
 import { SessionSockets } from './realtime/session-sockets.js';
+import { SocketLeases } from './realtime/socket-leases.js';
 
 export interface AppOptions {
   database: Database;
@@ -59,6 +60,7 @@ export interface App {
   hub: SubscriptionHub;
   security: Security;
   sessionSockets: SessionSockets;
+  socketLeases: SocketLeases;
   metrics: Metrics;
   /** Marks the instance not ready (GET /readyz answers 503) ahead of `stop`; it still serves. */
   drain(): void;
@@ -441,6 +443,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors, metrics });
   await feed.start();
   sessionSockets.start();
+  const socketLeases = new SocketLeases(db, policy.limits.socketsPerUser, policy.limits.socketLeaseSeconds, logger);
+  await socketLeases.start({ alone: database.driver === 'pglite' });
   const limiterSweep = setInterval(() => {
     security.sweep().catch((err) => logger.warn('rate limit sweep failed', { err: (err as Error).message }));
   }, 5 * 60_000);
@@ -457,6 +461,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     queryLimits: limits,
     security,
     sessionSockets,
+    socketLeases,
     clientAddress: (request) => proxyaddr(request, trustProxy),
   });
   const raw = database.raw;
@@ -482,6 +487,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hub,
     security,
     sessionSockets,
+    socketLeases,
     metrics,
     drain() {
       draining = true;
@@ -492,6 +498,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       sessionSockets.stop();
       // Sockets first (clients resume by cursor elsewhere), then in-flight HTTP requests drain.
       await ws.close();
+      await socketLeases.stop();
       logger.debug('websockets closed');
       await feed.stop();
       logger.debug('activity feed stopped');

@@ -81,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       limits: {
         signUpPerAddressPerHour: int(env, 'SIGN_UPS_PER_ADDRESS_PER_HOUR', DEFAULT_POLICY.limits.signUpPerAddressPerHour, 1, 1_000_000),
         socketsPerUser: int(env, 'SOCKETS_PER_USER', DEFAULT_POLICY.limits.socketsPerUser, 1, 100_000),
+        socketLeaseSeconds: int(env, 'SOCKET_LEASE_SECONDS', DEFAULT_POLICY.limits.socketLeaseSeconds, 3, 3600),
         // The store keeps the hour's total in a 32-bit integer; a billion leaves room for overshoot.
         queryCostPerHour: int(env, 'QUERY_COST_PER_HOUR', DEFAULT_POLICY.limits.queryCostPerHour, 1, 1_000_000_000),
       },

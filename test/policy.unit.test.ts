@@ -22,6 +22,7 @@ describe('production defaults', () => {
       signInAddress: { freeFailures: 50, firstBlockSeconds: 1, maxBlockSeconds: 3_600, windowSeconds: 86_400 },
       signUpPerAddressPerHour: 50,
       socketsPerUser: 20,
+      socketLeaseSeconds: 60,
       queryCostPerHour: 3_000_000,
     });
   });

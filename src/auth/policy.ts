@@ -28,8 +28,13 @@ export interface SecurityPolicy {
     signInAddress: GrowingBlock;
     /** Sign-ups from one client address per hour. */
     signUpPerAddressPerHour: number;
-    /** WebSockets one user may hold open on one instance. */
+    /** WebSockets one user may hold open, on all instances together. */
     socketsPerUser: number;
+    /**
+     * How long an instance's claim on an open socket's place lasts unless renewed (every third of
+     * it): after a crash, that instance's sockets stop counting against their users within this.
+     */
+    socketLeaseSeconds: number;
     /**
      * Query cost (shared/limits.ts `queryCost`, the unit of the per-document cost limit) one
      * signed-in user may spend per hour over HTTP and WebSocket together, on all instances: GitHub's
@@ -61,6 +66,7 @@ export const DEFAULT_POLICY: SecurityPolicy = {
     signInAddress: { freeFailures: 50, firstBlockSeconds: 1, maxBlockSeconds: 60 * 60, windowSeconds: 24 * 60 * 60 },
     signUpPerAddressPerHour: 50,
     socketsPerUser: 20,
+    socketLeaseSeconds: 60,
     // 100 documents at the per-document cost limit (30,000), or the README's circle feed (about
     // 6,250) every 7.5 seconds for the whole hour, or some 300,000 small mutations (about 10 each).
     queryCostPerHour: 3_000_000,

@@ -160,6 +160,24 @@ export const rateLimits = pgTable('rate_limits', {
   expire: ts('expire'),
 });
 
+/**
+ * The open WebSockets of signed-in users on every instance, for the per-user limit across
+ * instances (realtime/socket-leases.ts). A row counts while its lease runs: the instance holding
+ * the socket renews it and deletes it at close; a crashed instance's rows simply run out.
+ */
+export const liveSockets = pgTable(
+  'live_sockets',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    instanceId: uuid('instance_id').notNull(),
+    leaseUntil: ts('lease_until').notNull(),
+  },
+  (t) => [index('live_sockets_user_id_idx').on(t.userId), index('live_sockets_lease_until_idx').on(t.leaseUntil)],
+);
+
 export const organisations = pgTable(
   'organisations',
   {

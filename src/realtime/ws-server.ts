@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { authenticate, SESSION_ENDED } from '../auth/sessions.js';
 import type { QueryBudget, Security } from '../auth/security.js';
 import type { SessionSockets } from './session-sockets.js';
+import type { SocketLeases } from './socket-leases.js';
 import { operationNameOf, type Metrics } from '../metrics.js';
 import type { Subscriber, SubscriptionHub } from './hub.js';
 import { DocumentCache, prepareSubscription } from './subscriptions.js';
@@ -52,6 +53,8 @@ interface Extra {
   token: string | null;
   client: ClientInfo;
   authError: GraphQLError | null;
+  /** This socket's place among its user's sockets on all instances (socket-leases.ts). */
+  leaseId: string | undefined;
   /** Closes the socket if connection_init does not come in time; cleared once it came. */
   initWait: NodeJS.Timeout | undefined;
   /** For the access line written when the socket closes. */
@@ -131,13 +134,14 @@ export function attachWebSocketServer(opts: {
   limits?: Partial<WebSocketLimits>;
   security: Security;
   sessionSockets: SessionSockets;
+  socketLeases: SocketLeases;
   /** The client's address as HTTP requests see it (through trusted proxies only). */
   clientAddress: (request: http.IncomingMessage) => string;
   /** The same query limits as over HTTP. */
   queryLimits?: QueryLimits;
 }) {
   const limits = { ...DEFAULT_WS_LIMITS, ...opts.limits };
-  const { schema, db, hub, logger, metrics, security, sessionSockets } = opts;
+  const { schema, db, hub, logger, metrics, security, sessionSockets, socketLeases } = opts;
   const sessionPolicy = security.policy.session;
   const socketsPerUser = security.policy.limits.socketsPerUser;
   /** Counts an operation refused or failed at subscribe time, by its first error's code. */
@@ -175,8 +179,23 @@ export function attachWebSocketServer(opts: {
       }
       if (extra.viewer) {
         const userId = extra.viewer.user.id;
-        if (sessionSockets.countOf(userId) >= socketsPerUser) {
-          extra.socket.close(TOO_MANY_SOCKETS_CLOSE_CODE, `Too many open sockets for this user (at most ${socketsPerUser}); close one first`);
+        let lease: string | null;
+        try {
+          lease = await socketLeases.acquire(userId);
+        } catch (err) {
+          if (!isConnectionLost(err)) throw err;
+          extra.socket.close(1013, 'Database unavailable; retry shortly');
+          return false;
+        }
+        if (!lease) {
+          metrics?.rateLimitRefused('socketsPerUser');
+          extra.socket.close(TOO_MANY_SOCKETS_CLOSE_CODE, `Too many open sockets for this user (at most ${socketsPerUser} on all instances); close one first`);
+          return false;
+        }
+        extra.leaseId = lease;
+        // Closed while its place was being taken: the close handler found no lease to give back.
+        if (extra.socket.readyState !== extra.socket.OPEN) {
+          socketLeases.release(lease);
           return false;
         }
         sessionSockets.add(extra.socket, userId, extra.viewer.sessionId);
@@ -365,6 +384,7 @@ export function attachWebSocketServer(opts: {
       token: null,
       client: { address: opts.clientAddress(request), userAgent: request.headers['user-agent'] },
       authError: null,
+      leaseId: undefined,
       initWait: setTimeout(onInitWait, limits.connectionInitWaitMs, socket),
       requestId: typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID(),
       openedAt: performance.now(),
@@ -376,6 +396,7 @@ export function attachWebSocketServer(opts: {
     socket.on('close', (code, reason) => {
       clearTimeout(extra.initWait);
       sessionSockets.remove(socket);
+      if (extra.leaseId) socketLeases.release(extra.leaseId);
       metrics?.socketsClosed.inc({ code: String(code) });
       // The access line of a WebSocket connection, written when it ends.
       logger.info('websocket closed', {
