@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub.js';
 import { ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
@@ -92,10 +93,23 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => hub?.stop());
 
-/** Runs the nested query with page size n and returns the data and the statements it ran. */
-async function measure(n: number) {
+let quiet = false;
+/**
+ * The activity feed (the subscriptions' background reader) reads the log after every write and
+ * on a 5-second timer; once it caught up with the seed it is stopped, so that every statement
+ * counted is one the request itself ran.
+ */
+async function quieten() {
+  if (quiet) return;
+  quiet = true;
+  await hub.app.feed.settle();
+  await hub.app.feed.stop();
+}
+
+/** Runs `query` as the viewer and returns the data and the statements it ran. */
+async function measureQuery(query: string, variables: Record<string, unknown>) {
   const before = hub.statements.length;
-  const data = ok(await viewer.gql(NESTED, { n })) as any;
+  const data = ok(await viewer.gql(query, variables)) as any;
   const all = hub.statements.slice(before);
   // On PostgreSQL one statement charges the hourly query budget (rate_limits); PGlite keeps it in
   // memory. It is the same one whatever the query, so it is counted apart from the query's own.
@@ -104,13 +118,12 @@ async function measure(n: number) {
   return { data, statements: all.filter((q) => !budget.includes(q)) };
 }
 
+/** Runs the nested query with page size n. */
+const measure = (n: number) => measureQuery(NESTED, { n });
+
 describe('the nested circles > threads > posts query', () => {
   it('runs as many SQL statements for first: 20 as for first: 2, and few of them', async () => {
-    // The activity feed (the subscriptions' background reader) reads the log after every write
-    // and on a 5-second timer; let it catch up with the seed and stop, so that every statement
-    // counted below is one the request itself ran.
-    await hub.app.feed.settle();
-    await hub.app.feed.stop();
+    await quieten();
     // A session's lastUsedAt moves on the first request a minute or more after the last move
     // (a slow seed takes that long): a warm-up request takes that write, not a measured one.
     ok(await viewer.gql(`{ viewer { id } }`));
@@ -188,5 +201,119 @@ describe('connections read only what the client selects', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const forged = await viewer.gql(`{ circles(after: "bm90IGEgY3Vyc29y") { totalCount } }`);
     expect(forged.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+/** The README's circle feed, as the README shows it. */
+const README_FEED = /```graphql\n(query CircleFeed[\s\S]*?)```/.exec(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))![1];
+
+/** The selection inside `circle(slug: $slug) { ... }` of the README's feed. */
+function circleSelection(): string {
+  const start = README_FEED.indexOf('{', README_FEED.indexOf('circle(slug: $slug)'));
+  let depth = 0;
+  for (let i = start; i < README_FEED.length; i++) {
+    if (README_FEED[i] === '{') depth++;
+    if (README_FEED[i] === '}' && --depth === 0) return README_FEED.slice(start + 1, i);
+  }
+  throw new Error('unbalanced README feed');
+}
+
+/** The same circle selection over a list of circles: per-circle loaders batch across circles. */
+const FEED_OF_CIRCLES = `query($organisationId: ID!, $n: Int!) {
+  circles(organisationId: $organisationId, first: $n) { nodes { ${circleSelection()} } }
+}`;
+
+describe("the README's whole circle feed, with many distinct authors", () => {
+  let authors = 0;
+  const author = () => seedKit(hub).quickUser(`Author ${++authors}`);
+
+  /**
+   * A circle of the viewer's with `orgs` organisations (and `also`), `goals` SDG goals and
+   * `threads` threads, each by an author of its own, with three posts by three more (one a reply)
+   * and reactions from two of them: every field of the feed has something to load, and every
+   * author is one no earlier row brought along.
+   */
+  async function feedCircle(spec: { orgs: number; goals: number; threads: number; also?: Ref }) {
+    const orgs: Ref[] = [];
+    for (let i = 0; i < spec.orgs; i++) orgs.push(await viewer.createOrg({ kind: i % 2 ? 'VILLAGE_GOVERNMENT' : 'CIVIL_SOCIETY' }));
+    const circle = await viewer.createCircle({ orgs: spec.also ? [spec.also, ...orgs] : orgs, sdgGoals: Array.from({ length: spec.goals }, (_, i) => i + 1) });
+    await inBatches(Array.from({ length: spec.threads }, (_, i) => i), 5, async () => {
+      const [opener, first, second, third] = await Promise.all([0, 1, 2, 3].map(() => author()));
+      await Promise.all([opener, first, second, third].map((u) => u.join(circle)));
+      const thread = await opener.createThread(circle);
+      const opening = await first.createPost(thread);
+      await second.createPost(thread, { replyTo: opening });
+      await third.createPost(thread);
+      ok(await first.gql(`mutation { addReaction(input: { subjectId: "${thread.id}", content: HEART }) { reactionGroups { count } } }`));
+      ok(await second.gql(`mutation { addReaction(input: { subjectId: "${opening.id}", content: THUMBS_UP }) { reactionGroups { count } } }`));
+    });
+    return circle;
+  }
+
+  let small: Ref;
+  let large: Ref;
+  let umbrella: Ref;
+  const LISTED = 6;
+  beforeAll(async () => {
+    small = await feedCircle({ orgs: 1, goals: 1, threads: 2 });
+    large = await feedCircle({ orgs: 9, goals: 6, threads: 20 });
+    umbrella = await viewer.createOrg();
+    for (let c = 0; c < LISTED; c++) await feedCircle({ orgs: 2, goals: 2, threads: 2, also: umbrella });
+  }, 180_000);
+
+  it('runs as many SQL statements for a circle of 80 authors, 9 organisations and 6 goals as for one of 8, 1 and 1', async () => {
+    await quieten();
+    ok(await viewer.gql(`{ viewer { id } }`));
+    const few = await measureQuery(README_FEED, { slug: small.slug });
+    const many = await measureQuery(README_FEED, { slug: large.slug });
+
+    for (const [run, threads, orgs, goals] of [
+      [few, 2, 1, 1],
+      [many, 20, 9, 6],
+    ] as const) {
+      const circle = run.data.circle;
+      expect(circle).toMatchObject({ viewerRole: 'COORDINATOR', viewerUnreadCount: expect.any(Number) });
+      expect(circle.organisations.nodes).toHaveLength(orgs);
+      expect(circle.sdgGoals).toHaveLength(goals);
+      expect(circle.threads.nodes).toHaveLength(threads);
+      const authors = new Set<string>();
+      for (const thread of circle.threads.nodes) {
+        expect(thread.posts.nodes).toHaveLength(3);
+        expect(thread.posts.nodes.filter((p: any) => p.replyTo)).toHaveLength(1);
+        expect(thread.reactionGroups).toEqual([{ content: 'HEART', count: 1, viewerHasReacted: false }]);
+        authors.add(thread.author.displayName);
+        for (const post of thread.posts.nodes) authors.add(post.author.displayName);
+      }
+      expect(authors.size).toBe(threads * 4);
+    }
+    // Every member's join, thread, posts and reactions are unread for the coordinator.
+    expect(many.data.circle.viewerUnreadCount).toBeGreaterThan(few.data.circle.viewerUnreadCount);
+
+    console.log(`README feed: ${few.statements.length} statements for 8 authors, ${many.statements.length} for 80`);
+    if (process.env.SHOW_SQL || few.statements.length !== many.statements.length) {
+      console.log(`8 authors:\n${few.statements.join('\n')}\n\n80 authors:\n${many.statements.join('\n')}`);
+    }
+    expect(many.statements.length).toBe(few.statements.length);
+  });
+
+  it("runs as many SQL statements for the feed's fields over 6 circles as over 1: viewerRole, viewerUnreadCount, sdgGoals and organisations batch across circles", async () => {
+    await quieten();
+    ok(await viewer.gql(`{ viewer { id } }`));
+    const one = await measureQuery(FEED_OF_CIRCLES, { organisationId: umbrella.id, n: 1 });
+    const six = await measureQuery(FEED_OF_CIRCLES, { organisationId: umbrella.id, n: LISTED });
+    expect(one.data.circles.nodes).toHaveLength(1);
+    expect(six.data.circles.nodes).toHaveLength(LISTED);
+    for (const circle of six.data.circles.nodes) {
+      expect(circle).toMatchObject({ viewerRole: 'COORDINATOR', viewerUnreadCount: expect.any(Number) });
+      expect(circle.viewerUnreadCount).toBeGreaterThan(0);
+      expect(circle.organisations.nodes).toHaveLength(3);
+      expect(circle.sdgGoals).toHaveLength(2);
+      expect(circle.threads.nodes).toHaveLength(2);
+    }
+    console.log(`README feed over circles: ${one.statements.length} statements for 1 circle, ${six.statements.length} for ${LISTED}`);
+    if (process.env.SHOW_SQL || one.statements.length !== six.statements.length) {
+      console.log(`1 circle:\n${one.statements.join('\n')}\n\n${LISTED} circles:\n${six.statements.join('\n')}`);
+    }
+    expect(six.statements.length).toBe(one.statements.length);
   });
 });
