@@ -101,7 +101,32 @@ async function count(table: typeof posts | typeof activity | typeof resources | 
   return row.n;
 }
 
+/**
+ * Runs `body` with a trigger on the activity table of the test database, fired for `circle`'s
+ * entries only (other tests' writes go on as usual): a real database condition inside the
+ * append, not a mock.
+ */
+async function withActivityTrigger(circle: Ref, timing: 'before' | 'after', plpgsql: string, body: () => Promise<void>) {
+  const name = `test_activity_${timing}_${Math.random().toString(36).slice(2, 8)}`;
+  const db = hub.database.db;
+  await db.execute(
+    sql.raw(`create function ${name}() returns trigger language plpgsql as $$
+      begin
+        if new.circle_id = '${dbId(circle.id)}' then ${plpgsql} end if;
+        return new;
+      end $$`),
+  );
+  await db.execute(sql.raw(`create trigger ${name} ${timing} insert on activity for each row execute function ${name}()`));
+  try {
+    await body();
+  } finally {
+    await db.execute(sql.raw(`drop trigger ${name} on activity`));
+    await db.execute(sql.raw(`drop function ${name}()`));
+  }
+}
+
 const M = {
+  createThread: `mutation($input: CreateThreadInput!) { createThread(input: $input) { thread { id } } }`,
   joinCircle: `mutation($input: JoinCircleInput!) { joinCircle(input: $input) { membership { role } } }`,
   addCircleMember: `mutation($input: AddCircleMemberInput!) { addCircleMember(input: $input) { membership { role } } }`,
   updateRole: `mutation($input: UpdateCircleMemberRoleInput!) { updateCircleMemberRole(input: $input) { membership { role } } }`,
@@ -406,6 +431,27 @@ describe('a failed write', () => {
     expect(d.circle.viewerRole).toBe('COORDINATOR');
   });
 
+  it('rolls the whole write back when its activity cannot be appended: no thread, no post, no resource', async () => {
+    const thread = await member.createThread(circle);
+    await withActivityTrigger(circle, 'before', `raise exception 'activity append refused (test)';`, async () => {
+      await expectNothingWritten(
+        () => member.gql(M.createThread, { input: { circleId: circle.id, title: 'Tidak tercatat', body: 'Isi' } }),
+        'INTERNAL_SERVER_ERROR',
+      );
+      await expectNothingWritten(() => member.gql(M.createPost, { input: { threadId: thread.id, body: 'Tidak tercatat' } }), 'INTERNAL_SERVER_ERROR');
+      await expectNothingWritten(
+        () => member.gql(M.share, { input: { title: 'Tidak tercatat', kind: 'DOCUMENT', url: 'https://example.org/t.pdf', circleIds: [circle.id] } }),
+        'INTERNAL_SERVER_ERROR',
+      );
+    });
+    const [titled] = await hub.database.db.select({ n: sql<number>`count(*)::int` }).from(threads).where(eq(threads.title, 'Tidak tercatat'));
+    expect(titled.n).toBe(0);
+    const d = await member.must(`query($id: ID!) { node(id: $id) { ... on Thread { postCount } } }`, { id: thread.id });
+    expect(d.node.postCount).toBe(0);
+    // Once the database takes appends again, the same writes go through.
+    ok(await member.gql(M.createPost, { input: { threadId: thread.id, body: 'Tercatat' } }));
+  });
+
   it('shares nothing when one of the circles refuses the resource', async () => {
     const other = await kit.circleWithCoordinator();
     await expectNothingWritten(
@@ -550,7 +596,48 @@ describe('an activity as a node', () => {
 });
 
 describe('concurrent writers', () => {
-  it('get activity ids in commit order: distinct, contiguous in order of occurrence, each post logged once', async () => {
+  it('commit in id order: a reader following the log never sees an id appear below one it already saw', async () => {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const writers = await Promise.all(Array.from({ length: 20 }, (_, i) => kit.quickUser(`Penulis ${i}`)));
+    await Promise.all(writers.map((w) => w.join(circle)));
+    // A thread each: posts to one thread queue on its row lock before they append, which would
+    // order them whether or not the append itself does.
+    const threadsOfWriters = await Promise.all(writers.map(() => coordinator.createThread(circle)));
+    const circleId = dbId(circle.id);
+    const [{ max }] = await hub.database.db.select({ max: sql<string>`max(${activity.id})::text` }).from(activity);
+    const seen = new Set<bigint>();
+    const late: string[] = [];
+    let done = false;
+    /** What a subscriber or a client paging with `after` does: read what is there past the cursor, again and again. */
+    const reader = (async () => {
+      let highest = BigInt(max);
+      while (!done) {
+        const rows = await hub.database.db
+          .select({ id: activity.id })
+          .from(activity)
+          .where(and(eq(activity.circleId, circleId), gt(activity.id, BigInt(max))));
+        for (const { id } of rows) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          if (id < highest) late.push(`${id} appeared after ${highest} had been read`);
+        }
+        for (const id of seen) if (id > highest) highest = id;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    // Between taking its id and committing, each append waits a random while: without the
+    // append lock, a later id would commit (and be read) while an earlier one is still waiting.
+    await withActivityTrigger(circle, 'after', 'perform pg_sleep(random() * 0.04);', async () => {
+      await Promise.all(writers.map((w, i) => w.createPost(threadsOfWriters[i], { body: `Berurutan ${i}` })));
+    });
+    done = true;
+    await reader;
+    expect(late).toEqual([]);
+    expect(seen.size).toBeGreaterThanOrEqual(20);
+  });
+
+  // Commit order itself is the test above: contiguity alone holds without the append lock too.
+  it('get distinct activity ids, contiguous in order of occurrence, each post logged once', async () => {
     const { coordinator, circle } = await kit.circleWithCoordinator();
     const writers = await Promise.all(Array.from({ length: 20 }, (_, i) => kit.user(`Writer ${i}`)));
     await Promise.all(writers.map((w) => w.join(circle)));
