@@ -54,3 +54,11 @@ if (stale) {
 }
 
 await import(pathToFileURL(path.join(out, 'main.js')).href);
+
+// The explorer's bundle (GraphiQL and Monaco, seconds to build) is made while the hub already
+// serves the API; its page appears at /graphql once built. Without the devDependencies it cannot
+// be built: the hub then says so on that page.
+if (!/^(0|false|no|off)$/i.test(process.env.EXPLORER?.trim() ?? '')) {
+  const { buildExplorer } = await import('./build-explorer.mjs');
+  buildExplorer().catch((err) => console.error(`explorer not built: ${err.message.split('\n')[0]}`));
+}

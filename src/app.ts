@@ -8,7 +8,11 @@ import compression from 'compression';
 import { constants as zlib } from 'node:zlib';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -28,6 +32,7 @@ import { policyWith, type PolicyOverrides } from './auth/policy.js';
 import { Security, type QueryBudget } from './auth/security.js';
 import { assertQueryCost, DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, type QueryLimits } from './shared/limits.js';
 import { downloadRoutes } from './modules/reports/download.routes.js';
+import { explorerRoutes } from './explorer.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
@@ -48,6 +53,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Depth, aliases, directives, tokens and cost a document may have; defaults in shared/limits.ts. */
   queryLimits?: Partial<QueryLimits>;
+  /** Serve the explorer to browsers at GET /graphql (default true); its bundle's folder. */
+  explorer?: boolean | { dir: string };
 }
 
 export interface App {
@@ -336,6 +343,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads Sandbox from a CDN; browsers get the hub's own explorer instead.
+      ApolloServerPluginLandingPageDisabled(),
       requestLogging(logger),
       retryAfterHeader(),
       queryCostLimit(schema, limits, security),
@@ -390,6 +399,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     res.send(await metrics.text());
   });
   app.use(downloadRoutes(database.db, logger, policy.session));
+  if (options.explorer !== false) app.use(explorerRoutes(typeof options.explorer === 'object' ? options.explorer.dir : undefined));
 
   app.use(
     '/graphql',

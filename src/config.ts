@@ -9,6 +9,8 @@ export interface Config {
   dataDir: string;
   poolSize: number;
   demoData: boolean;
+  /** Serve the GraphQL explorer to browsers at GET /graphql. */
+  explorer: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Session lifetimes, proxies to trust and abuse limits (defaults in auth/policy.ts). */
   security: PolicyOverrides;
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     demoData: bool(env, 'DEMO_DATA', true),
+    explorer: bool(env, 'EXPLORER', true),
     logLevel: logLevel as Config['logLevel'],
     security: {
       session: {

@@ -35,7 +35,7 @@ async function main() {
     if (seeded) logger.info('demo data loaded; sign in as koordinator@peduli-sdgs.demo (see README)');
     phase('demoData');
   }
-  const app = await buildApp({ database, logger, port: config.port, host: config.host, security: config.security });
+  const app = await buildApp({ database, logger, port: config.port, host: config.host, security: config.security, explorer: config.explorer });
   phase('app');
   logger.info(`hub listening on ${app.url}`, {
     startupMs: Math.round(performance.now()),
