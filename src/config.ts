@@ -8,6 +8,9 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   poolSize: number;
+  /** NODE_ENV=production: safe defaults (no demo data unless asked for). */
+  production: boolean;
+  /** Load the demo data on start into an empty database: by default only outside production. */
   demoData: boolean;
   /** Serve the GraphQL explorer to browsers at GET /graphql. */
   explorer: boolean;
@@ -62,13 +65,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// connection string');
   }
+  const production = env.NODE_ENV?.trim().toLowerCase() === 'production';
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
-    demoData: bool(env, 'DEMO_DATA', true),
+    production,
+    // The demo accounts' password is in the README: a production database gets them only when asked.
+    demoData: bool(env, 'DEMO_DATA', !production),
     explorer: bool(env, 'EXPLORER', true),
     logLevel: logLevel as Config['logLevel'],
     security: {

@@ -3,7 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
-import { seedDemoData } from './demo/seed.js';
+import { DEMO_COORDINATOR_EMAIL, seedDemoData } from './demo/seed.js';
 import { createLogger } from './logger.js';
 
 async function main() {
@@ -31,8 +31,13 @@ async function main() {
   await migrate(database);
   phase('migrations');
   if (config.demoData) {
+    if (config.production) {
+      logger.warn('DEMO_DATA is on in production: the demo accounts sign in with the password published in the README; anyone can use them', {
+        demoAccount: DEMO_COORDINATOR_EMAIL,
+      });
+    }
     const seeded = await seedDemoData(database.db, { log: (msg) => logger.info(msg) });
-    if (seeded) logger.info('demo data loaded; sign in as koordinator@peduli-sdgs.demo (see README)');
+    if (seeded) logger.info(`demo data loaded; sign in as ${DEMO_COORDINATOR_EMAIL} (see README)`);
     phase('demoData');
   }
   const app = await buildApp({ database, logger, port: config.port, host: config.host, security: config.security, explorer: config.explorer });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildExplorer } from '../scripts/build-explorer.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -70,6 +71,35 @@ describe.skipIf(process.env.TEST_DATABASE === 'postgres')('npm start', () => {
     expect(again.data.organisations.totalCount).toBe(75);
     second.child.kill('SIGINT');
     expect(await second.exit).toBe(0);
+  }, 240_000);
+
+  it('in production loads no demo data unless asked, and then warns that its password is public; the explorer is served there too', async () => {
+    await buildExplorer({ log: () => {} });
+    const plain = await mkdtemp(path.join(os.tmpdir(), 'hub-prod-'));
+    const asked = await mkdtemp(path.join(os.tmpdir(), 'hub-prod-demo-'));
+    try {
+      const prod = await start({ DATA_DIR: plain, NODE_ENV: 'production' });
+      expect(prod.log.join('')).not.toContain('demo data seeded');
+      expect((await gql(prod.url, `{ organisations { totalCount } }`)).data.organisations.totalCount).toBe(0);
+      const page = await fetch(prod.url, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('id="explorer"');
+      prod.child.kill('SIGTERM');
+      expect(await prod.exit).toBe(0);
+      expect(prod.log.join('')).not.toMatch(/password published/);
+
+      const demo = await start({ DATA_DIR: asked, NODE_ENV: 'production', DEMO_DATA: '1' });
+      const lines = demo.log.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(lines.find((l) => l.level === 'warn')).toMatchObject({ msg: expect.stringMatching(/DEMO_DATA is on in production.*password published/) });
+      expect(demo.log.join('')).toContain('demo data seeded');
+      const signIn = await gql(demo.url, `mutation { signIn(input: { email: "koordinator@peduli-sdgs.demo", password: "belajar-bersama-2021" }) { token } }`);
+      expect(signIn.data.signIn.token).toMatch(/^lch_/);
+      demo.child.kill('SIGTERM');
+      expect(await demo.exit).toBe(0);
+    } finally {
+      await rm(plain, { recursive: true, force: true });
+      await rm(asked, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it('refuses a bad configuration with a message naming the variable', async () => {

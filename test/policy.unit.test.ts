@@ -58,5 +58,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).security.trustProxy).toBe(1);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(ConfigError);
     expect(() => loadConfig({ SESSION_IDLE_DAYS: '0' })).toThrow(/SESSION_IDLE_DAYS/);
+    // The demo data's password is public: on by default only outside production.
+    expect(loadConfig({}).demoData).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).demoData).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, demoData: false });
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_DATA: '1' }).demoData).toBe(true);
+    expect(loadConfig({ DEMO_DATA: 'false' }).demoData).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     const seeded = await seedDemoData(database.db, { log: (msg) => console.log(`[seed] ${msg}`) });
     if (seeded) {
       console.log(`[seed] ${target}: demo data written. Sign in as ${DEMO_COORDINATOR_EMAIL} with password ${DEMO_PASSWORD}`);
+      if (config.production) console.warn('[seed] warning: NODE_ENV=production, and the demo accounts\' password is public (README)');
     } else {
       console.log(`[seed] ${target}: the database already has users or organisations; nothing seeded.`);
     }
