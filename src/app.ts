@@ -33,6 +33,7 @@ import { Security, type QueryBudget } from './auth/security.js';
 import { assertQueryCost, DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, type QueryLimits } from './shared/limits.js';
 import { downloadRoutes } from './modules/reports/download.routes.js';
 import { explorerRoutes } from './explorer.js';
+import { corsMiddleware } from './cors.js';
 import { persistedQueryCache } from './shared/persisted-queries.js';
 import { ActivityFeed } from './realtime/feed.js';
 import { SubscriptionHub } from './realtime/hub.js';
@@ -53,6 +54,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Depth, aliases, directives, tokens and cost a document may have; defaults in shared/limits.ts. */
   queryLimits?: Partial<QueryLimits>;
+  /** Origins whose pages may call the API (CORS); none by default. See cors.ts. */
+  corsOrigins?: readonly string[];
   /** Serve the explorer to browsers at GET /graphql (default true); its bundle's folder. */
   explorer?: boolean | { dir: string };
 }
@@ -327,6 +330,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let draining = false;
   let migrated = false;
   app.use(accessLog(logger, metrics));
+  // Preflights are answered here, before anything else runs; without origins, no CORS headers at all.
+  if (options.corsOrigins?.length) app.use(corsMiddleware(options.corsOrigins));
 
   const apollo = new ApolloServer<Context>({
     schema,

@@ -12,6 +12,8 @@ export interface Config {
   production: boolean;
   /** Load the demo data on start into an empty database: by default only outside production. */
   demoData: boolean;
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  corsOrigins: string[];
   /** Serve the GraphQL explorer to browsers at GET /graphql. */
   explorer: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -54,6 +56,24 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
   return raw;
 }
 
+/** CORS_ORIGINS: comma-separated origins (`https://app.example.org`, `http://localhost:5173`) or `*`. */
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS takes origins like https://app.example.org (scheme, host and port, no path), or *; got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The demo accounts' password is in the README: a production database gets them only when asked.
     demoData: bool(env, 'DEMO_DATA', !production),
     explorer: bool(env, 'EXPLORER', true),
+    corsOrigins: corsOrigins(env),
     logLevel: logLevel as Config['logLevel'],
     security: {
       session: {

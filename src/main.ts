@@ -40,7 +40,15 @@ async function main() {
     if (seeded) logger.info(`demo data loaded; sign in as ${DEMO_COORDINATOR_EMAIL} (see README)`);
     phase('demoData');
   }
-  const app = await buildApp({ database, logger, port: config.port, host: config.host, security: config.security, explorer: config.explorer });
+  const app = await buildApp({
+    database,
+    logger,
+    port: config.port,
+    host: config.host,
+    security: config.security,
+    explorer: config.explorer,
+    corsOrigins: config.corsOrigins,
+  });
   phase('app');
   logger.info(`hub listening on ${app.url}`, {
     startupMs: Math.round(performance.now()),

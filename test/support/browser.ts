@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium (apt-get install chromium): never a browser build downloaded by playwright. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,8 +35,14 @@ export interface Browser {
  * Chromium on a fresh profile with nothing of its own going out (no background networking,
  * component updates, sync or QUIC), and every request to anything but loopback refused and
  * recorded, HTTP and WebSocket alike.
+ *
+ * Two guards: Chromium itself sends everything but loopback to a proxy that is not there and
+ * resolves no name but localhost; and with `intercept` (the default), playwright's routing
+ * refuses such requests before they leave. Without `intercept` requests are only watched:
+ * playwright answers every CORS preflight itself, allowing all, while routing is on, so a CORS
+ * test must run without it.
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser({ intercept = true }: { intercept?: boolean } = {}): Promise<Browser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'hub-chromium-'));
   await mkdir(TEST_OUTPUT, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
@@ -51,26 +57,21 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // The same again below the page: any name but localhost fails to resolve.
+      // Below the page: any name but localhost fails to resolve, and whatever is not loopback
+      // (Chromium's implicit proxy bypass) goes to a proxy on a port where nothing listens.
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      '--proxy-server=http://127.0.0.1:9',
     ],
     viewport: { width: 1400, height: 900 },
   });
   const blocked: string[] = [];
-  await context.route(
-    (url) => !isLoopback(url.href),
-    (route) => {
-      blocked.push(route.request().url());
-      return route.abort('blockedbyclient');
-    },
-  );
-  await context.routeWebSocket(
-    (url) => !isLoopback(url.href),
-    (ws) => {
-      blocked.push(ws.url());
-      ws.close();
-    },
-  );
+  const watch = (page: Page) => page.on('websocket', (ws) => !isLoopback(ws.url()) && blocked.push(ws.url()));
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  context.on('request', (request) => {
+    if (!isLoopback(request.url()) && !blocked.includes(request.url())) blocked.push(request.url());
+  });
+  if (intercept) await routeLoopbackOnly(context, blocked);
   return {
     context,
     blocked,
@@ -79,4 +80,21 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+async function routeLoopbackOnly(context: BrowserContext, blocked: string[]) {
+  await context.route(
+    (url) => !isLoopback(url.href),
+    (route) => {
+      if (!blocked.includes(route.request().url())) blocked.push(route.request().url());
+      return route.abort('blockedbyclient');
+    },
+  );
+  await context.routeWebSocket(
+    (url) => !isLoopback(url.href),
+    (ws) => {
+      if (!blocked.includes(ws.url())) blocked.push(ws.url());
+      ws.close();
+    },
+  );
 }

@@ -37,7 +37,7 @@ const OPEN_LIMITS = {
 
 /** A fresh database (copied from the migrated template) and a hub on a free port. */
 export async function startHub(
-  options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger']; security?: AppOptions['security']; queryLimits?: AppOptions['queryLimits']; explorer?: AppOptions['explorer'] } = {},
+  options: { webSocket?: AppOptions['webSocket']; logger?: AppOptions['logger']; security?: AppOptions['security']; queryLimits?: AppOptions['queryLimits']; explorer?: AppOptions['explorer']; corsOrigins?: AppOptions['corsOrigins'] } = {},
 ): Promise<TestHub> {
   const testDb = inject('testDb');
   const statements: string[] = [];
@@ -72,6 +72,7 @@ export async function startHub(
     security: { ...options.security, limits: { ...OPEN_LIMITS, ...options.security?.limits } },
     queryLimits: options.queryLimits,
     explorer: options.explorer,
+    corsOrigins: options.corsOrigins,
   });
   return {
     app,
