@@ -73,6 +73,7 @@ async function pasteToken(page: Page, token: string) {
   // Monaco closed the brace as it was typed: what follows the cursor goes.
   await page.keyboard.press('Shift+End');
   await page.keyboard.press('Delete');
+  await page.keyboard.press('Home'); // the header in view on the screenshot
   await expect.poll(() => editorText(page, '.graphiql-editor-tool .graphiql-editor:visible')).toContain(`"Bearer ${token}" }`);
 }
 
