@@ -189,11 +189,12 @@ export function reportQuery(viewerId: string, p: { from: Date; to: Date; regionI
       select h.district_id, 'village', h.region_id, null
         from held h join ${regions} vr on vr.id = h.region_id where vr.level = 'VILLAGE'
       union all
-      select h.district_id, 'village', ar.village_id, null
+      -- Deduplicated by hash first: sheets name the same few villages on thousands of lines.
+      select distinct h.district_id, 'village', ar.village_id, null::text
         from held h join ${attendanceRecords} ar on ar.gathering_id = h.id where ar.village_id is not null
     ),
     attendees as (
-      select h.district_id, ar.line_key from held h join ${attendanceRecords} ar on ar.gathering_id = h.id
+      select distinct h.district_id, ar.line_key from held h join ${attendanceRecords} ar on ar.gathering_id = h.id
     ),
     distinct_counts as (
       select ${rowKey(sql`district_id`)} as row_key,
