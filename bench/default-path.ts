@@ -61,7 +61,7 @@ async function startOnce(dataDir: string): Promise<Started> {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
-      QUERY_COST_PER_HOUR: '1000000000000',
+      QUERY_COST_PER_HOUR: '1000000000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
