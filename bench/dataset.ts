@@ -152,7 +152,8 @@ export async function generateDataset(
     `insert into sessions (id, user_id, token_hash, created_at)
      select md5('session:' || u)::uuid, md5('user:' || u)::uuid,
             rtrim(translate(encode(sha256(convert_to('lch_bench_' || u, 'UTF8')), 'base64'), '+/', '-_'), '='),
-            timestamptz '2021-06-02 00:00:00+00'
+            -- Started now: sessions expire (90 days in all, 30 idle), and the fan-out's subscribers sign in with these.
+            now()
      from generate_series(0, $1::int - 1) u`,
     [U],
   );
