@@ -49,7 +49,17 @@ export interface Context {
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID(), request: RequestInfo | null = null): Context {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.user.id ?? null), request, audienceSensitive: false };
+  return { requestId, db, viewer, loaders: loadersFor(db, viewer), request, audienceSensitive: false };
+}
+
+/**
+ * Loaders for a viewer, already holding the viewer's own user row (read with the session): the
+ * author of what they just wrote and `viewer { ... }` cost no statement.
+ */
+function loadersFor(db: Db, viewer: Viewer | null): Loaders {
+  const loaders = createLoaders(db, viewer?.user.id ?? null);
+  if (viewer) loaders.user.prime(viewer.user.id, viewer.user);
+  return loaders;
 }
 
 /** The client request behind a context; only mutations and fields that clients call directly ask for it. */
@@ -69,5 +79,5 @@ export async function standingIn(ctx: Context, circleId: string): Promise<Standi
 export function actAs(ctx: Context, viewer: Viewer): void {
   ctx.viewer = viewer;
   if (ctx.access) ctx.access.userId = viewer.user.id;
-  ctx.loaders = createLoaders(ctx.db, viewer.user.id);
+  ctx.loaders = loadersFor(ctx.db, viewer);
 }

@@ -595,6 +595,28 @@ describe('an activity as a node', () => {
   });
 });
 
+describe('the append', () => {
+  it('is two statements: the insert, whose trigger takes the append lock, then the notifications and the NOTIFY together', async () => {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const member = await kit.quickUser('Pembalas');
+    await member.join(circle);
+    const thread = await coordinator.createThread(circle);
+    // A reply to the coordinator's thread notifies them: the notification insert is not skipped.
+    const before = hub.statements.length;
+    await member.createPost(thread, { body: 'Balasan' });
+    const ran = hub.statements.slice(before).filter((s) => !/from "activity" where "activity"."id" >/.test(s));
+    expect(ran.filter((s) => /pg_advisory_xact_lock/.test(s)), 'no separate lock statement').toEqual([]);
+    const insert = ran.findIndex((s) => /insert into "activity"/.test(s));
+    expect(insert).toBeGreaterThanOrEqual(0);
+    expect(ran[insert + 1]).toMatch(/insert into "notifications"[\s\S]*pg_notify/);
+    expect(ran.slice(insert + 2).filter((s) => /activity|notif/.test(s))).toEqual([]);
+    const [trigger] = (
+      await hub.database.db.execute(sql`select tgenabled from pg_trigger where tgname = 'activity_append_lock' and tgrelid = 'activity'::regclass`)
+    ).rows as { tgenabled: string }[];
+    expect(trigger?.tgenabled).toBe('O');
+  });
+});
+
 describe('concurrent writers', () => {
   it('commit in id order: a reader following the log never sees an id appear below one it already saw', async () => {
     const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });

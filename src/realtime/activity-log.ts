@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { activity, type ActivityRow } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
-import { writeNotifications, type NotificationHints } from './notification-rules.js';
+import { notificationsInsert, type NotificationHints } from './notification-rules.js';
 
 export type ActivityKind = ActivityRow['kind'];
 export type NewActivity = Omit<typeof activity.$inferInsert, 'id'> & NotificationHints;
@@ -9,30 +9,30 @@ export type NewActivity = Omit<typeof activity.$inferInsert, 'id'> & Notificatio
 /** Channel of the NOTIFY sent with every append; the payload is the newest cursor only. */
 export const ACTIVITY_CHANNEL = 'hub_activity';
 
-// Any fixed number, used for nothing else.
-const APPEND_LOCK = 7_426_002;
-
 /**
  * Appends activity rows as the last step of a write's transaction.
  *
  * A sequence hands out ids at insert time, not commit time, so without care a transaction can
  * commit id 7 after id 8 was already delivered and a subscriber resuming "after 8" would never
- * see 7. The transaction-level advisory lock serialises appends until commit: whoever holds it
+ * see 7. A transaction-level advisory lock serialises appends until commit: whoever holds it
  * takes the next id and commits before anyone else can take one, so cursor order is commit order.
- * Call this last in the transaction so the lock is held only for the commit itself. The
- * notifications each entry causes are written here too, under the same lock.
+ * The database takes it itself, in a statement trigger that fires before the INSERT forms its
+ * first row (migration 0010), so lock and insert cost one round trip. Call this last in the
+ * transaction so the lock is held only for the commit itself. The notifications each entry
+ * causes and the NOTIFY to listeners follow in one more statement, under the same lock, with a
+ * snapshot taken after it: the notification rules see every append committed before this one.
  */
 export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[]): Promise<ActivityRow[]> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK})`);
   // now() is the transaction's start; under the lock the clock rises with the cursor.
   const rows = await tx
     .insert(activity)
     .values(list.map(({ mentions: _m, followUpAssigned: _f, resolvedReportIds: _r, ...e }) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
     .returning();
   // Derived in the same transaction: a notification exists exactly when its activity does.
-  await writeNotifications(tx, rows, list);
-  await tx.execute(sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`);
+  const notifications = notificationsInsert(rows, list);
+  const signal = sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`;
+  await tx.execute(notifications ? sql`with notified as (${notifications}) ${signal}` : signal);
   return rows;
 }

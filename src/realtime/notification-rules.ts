@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import { sql, type SQL } from 'drizzle-orm';
 import { activity, circleMembers, circles, contentReports, followUps, notifications, posts, threads, users, type ActivityRow } from '../db/schema.js';
 import { orgAdminOf } from '../auth/guard.js';
 
@@ -17,9 +16,9 @@ export interface NotificationHints {
 }
 
 /**
- * Writes the notifications an append causes, in the append's transaction and in ONE statement
- * whatever the number of recipients (a new thread in a circle of 500 members at level ALL is
- * one INSERT ... SELECT, not 500 inserts). The rules, all in SQL so they see the write itself:
+ * The INSERT of the notifications an append causes (null when it causes none), run in the
+ * append's transaction as ONE statement whatever the number of recipients (a new thread in a
+ * circle of 500 members at level ALL is one INSERT ... SELECT, not 500 inserts). The rules, all in SQL so they see the write itself:
  * - candidates: @mentions (of handles the services found in the text), REPLY to the author of the
  *   post replied to and of the thread, NEW_THREAD and GATHERING_SCHEDULED to ALL-level members,
  *   FOLLOW_UP_ASSIGNED to the follow-up's owner when the write assigned it, REPORT_RESOLVED to
@@ -33,7 +32,7 @@ export interface NotificationHints {
  *   reports and membership changes always come;
  * - an edit notifies only people not yet mentioned in that thread or post (once per subject).
  */
-export async function writeNotifications(tx: Tx, rows: ActivityRow[], hints: readonly NotificationHints[]): Promise<void> {
+export function notificationsInsert(rows: ActivityRow[], hints: readonly NotificationHints[]): SQL | null {
   const mentionIds: string[] = [];
   const mentionHandles: string[] = [];
   const assignedIds: string[] = [];
@@ -52,9 +51,9 @@ export async function writeNotifications(tx: Tx, rows: ActivityRow[], hints: rea
       resolvedReports.push(reportId);
     }
   });
-  if (!rows.some((r) => NOTIFYING_KINDS.has(r.kind)) && mentionIds.length + assignedIds.length + resolvedIds.length === 0) return;
+  if (!rows.some((r) => NOTIFYING_KINDS.has(r.kind)) && mentionIds.length + assignedIds.length + resolvedIds.length === 0) return null;
   const ids = rows.map((r) => r.id.toString());
-  await tx.execute(sql`
+  return sql`
     with appended as (
       select * from ${activity} where ${activity.id} = any(${sql.param(ids)}::bigint[])
     ),
@@ -106,7 +105,7 @@ export async function writeNotifications(tx: Tx, rows: ActivityRow[], hints: rea
            or coalesce(rm.notification_level, 'MENTIONS_AND_REPLIES') <> 'NONE')
       and (ci.visibility = 'PUBLIC' or rm.user_id is not null or ${orgAdminOf(sql`c.recipient_id`, sql`a.circle_id`)})
     order by c.recipient_id, c.activity_id, c.rank
-    on conflict do nothing`);
+    on conflict do nothing`;
 }
 
 /** Activity kinds that notify someone without a hint from the write. */
