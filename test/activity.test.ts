@@ -617,6 +617,22 @@ describe('the append', () => {
   });
 });
 
+describe('a write answered with its author', () => {
+  it('reads no user row: the viewer\'s own, read with the session, is already in the user loader', async () => {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const thread = await coordinator.createThread(circle);
+    const before = hub.statements.length;
+    const made = ok(
+      await coordinator.gql(`mutation($input: CreatePostInput!) { createPost(input: $input) { post { author { id displayName } } } }`, {
+        input: { threadId: thread.id, body: 'Catatan sendiri' },
+      }),
+    ).createPost.post;
+    expect(made.author.id).toBe(coordinator.id);
+    const userReads = hub.statements.slice(before).filter((s) => /from "users"/.test(s) && !/"sessions"/.test(s));
+    expect(userReads).toEqual([]);
+  });
+});
+
 describe('concurrent writers', () => {
   it('commit in id order: a reader following the log never sees an id appear below one it already saw', async () => {
     const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
