@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Context, Viewer } from '../../context.js';
 import type { Tx } from '../../db/client.js';
-import { posts, reactions, threadSdgGoals, threads, type CircleRow, type PostRow, type ThreadRow } from '../../db/schema.js';
+import { circleMembers, circles, posts, reactions, threadSdgGoals, threads, type CircleRow, type PostRow, type ThreadRow } from '../../db/schema.js';
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { assertCan, circleFor, requireViewer } from '../../auth/guard.js';
+import { assertCan, circleFor, orgAdminOf, requireViewer } from '../../auth/guard.js';
+import type { Standing } from '../../auth/permissions.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { mentionedHandles } from '../../shared/handles.js';
@@ -88,6 +89,30 @@ async function lockedThread(tx: Tx, threadId: string, field: string): Promise<Th
   const [thread] = await tx.select().from(threads).where(eq(threads.id, threadId)).for('update');
   if (!thread) throw new NotFoundError('Thread', field);
   return thread;
+}
+
+/**
+ * Counts a new post in its thread and returns the thread (locked by the update until commit) with
+ * its circle and the viewer's standing, in one statement; NOT_FOUND for a thread the viewer may
+ * not see, FORBIDDEN when they see it but may not post.
+ */
+async function countPostIn(tx: Tx, viewer: Viewer, threadId: string, now: Date) {
+  const [row] = await tx
+    .update(threads)
+    .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now })
+    .from(circles)
+    .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewer.user.id)))
+    .where(and(eq(threads.id, threadId), eq(circles.id, threads.circleId)))
+    .returning({ thread: getTableColumns(threads), circle: getTableColumns(circles), role: circleMembers.role, orgAdmin: orgAdminOf(viewer.user.id, circles.id) });
+  if (!row) throw new NotFoundError('Thread', 'threadId');
+  const standing: Standing = { signedIn: true, role: row.role ?? null, orgAdmin: Boolean(row.orgAdmin) };
+  try {
+    assertCan('post', row.circle, standing, 'threadId');
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundError('Thread', 'threadId');
+    throw err;
+  }
+  return { thread: row.thread, standing };
 }
 
 /** The circle of a thread or post, for an action; anything the viewer cannot see is NOT_FOUND. */
@@ -184,9 +209,10 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
   const written = await ctx.db.transaction(async (tx): Promise<PostRow | string> => {
     const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createPost', id);
     if (first) return first;
-    // Locking the thread orders concurrent posts and makes the lock check and counter exact.
-    const thread = await lockedThread(tx, threadId, 'threadId');
-    const { standing } = await circleOf(tx, viewer, thread.circleId, 'post', 'Thread', 'threadId');
+    const now = new Date();
+    // Counting the post first locks the thread row: concurrent posts queue here, so the lock
+    // check and the counter are exact. A refusal below rolls the count back with everything else.
+    const { thread, standing } = await countPostIn(tx, viewer, threadId, now);
     if (thread.isLocked) throw new ForbiddenError('This thread is locked and takes no new posts.');
     assertNotHidden(thread.hiddenAt, standing, 'thread');
     let parentId: string | null = null;
@@ -197,15 +223,10 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
       // One level of nesting: a reply to a reply joins its parent's replies.
       parentId = parent.replyToId ?? parent.id;
     }
-    const now = new Date();
     const [post] = await tx
       .insert(posts)
       .values({ id, threadId, authorId: viewer.user.id, replyToId: parentId, body: input.body, createdAt: now })
       .returning();
-    await tx
-      .update(threads)
-      .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now })
-      .where(eq(threads.id, threadId));
     await appendActivity(tx, {
       circleId: thread.circleId,
       kind: 'POST_CREATED',
