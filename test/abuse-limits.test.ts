@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { ok, seedKit } from './support/seed-kit.js';
-import { collect, until, wsClient } from './support/ws.js';
+import { collect, openRawSocket, until, wsClient } from './support/ws.js';
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { token } }`;
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { token } }`;
@@ -131,22 +130,7 @@ describe('abuse limits (lowered for the test)', () => {
 
   it('refuses a socket beyond the per-user limit with 4429, and accepts one again after another closed', async () => {
     const user = await seedKit(hub).user();
-    const open = () =>
-      new Promise<{ socket: WebSocket; acked: boolean; closed?: { code: number; reason: string } }>((resolve) => {
-        const socket = new WebSocket(hub.app.wsUrl, 'graphql-transport-ws');
-        const result: { socket: WebSocket; acked: boolean; closed?: { code: number; reason: string } } = { socket, acked: false };
-        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authToken: user.token } })));
-        socket.on('message', (data) => {
-          if (JSON.parse(String(data)).type === 'connection_ack') {
-            result.acked = true;
-            resolve(result);
-          }
-        });
-        socket.on('close', (code, reason) => {
-          result.closed = { code, reason: String(reason) };
-          resolve(result);
-        });
-      });
+    const open = () => openRawSocket(hub.app.wsUrl, user.token);
     const first = await open();
     const second = await open();
     expect([first.acked, second.acked]).toEqual([true, true]);

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
 import { createDatabase, type Database } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { startHub, type TestHub } from './support/hub.js';
 import { seedKit } from './support/seed-kit.js';
-import { until } from './support/ws.js';
+import { openAll, openRawSocket, until, type Opened } from './support/ws.js';
 
 /**
  * The per-user limit of open WebSockets holds across instances (live_sockets leases), gives a
@@ -22,50 +21,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const LEASE_SECONDS = 3;
 const LIMITS = { socketsPerUser: 2, socketLeaseSeconds: LEASE_SECONDS };
 
-interface Opened {
-  socket: WebSocket;
-  acked: boolean;
-  closed?: { code: number; reason: string };
-}
-
-/**
- * graphql-ws sockets signed in with `token`, one per url: each acknowledged, or closed before
- * that. All are connected first and then initialised in the same tick, so that their admissions
- * race each other on the server rather than follow one another.
- */
-async function openAll(wsUrls: string[], token: string): Promise<Opened[]> {
-  const sockets = await Promise.all(
-    wsUrls.map(
-      (url) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(url, 'graphql-transport-ws');
-          socket.once('open', () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
-  );
-  const results = sockets.map(
-    (socket) =>
-      new Promise<Opened>((resolve) => {
-        const result: Opened = { socket, acked: false };
-        socket.on('message', (data) => {
-          if (JSON.parse(String(data)).type === 'connection_ack') {
-            result.acked = true;
-            resolve(result);
-          }
-        });
-        socket.on('close', (code, reason) => {
-          result.closed = { code, reason: String(reason) };
-          resolve(result);
-        });
-        socket.on('error', () => {});
-      }),
-  );
-  for (const socket of sockets) socket.send(JSON.stringify({ type: 'connection_init', payload: { authToken: token } }));
-  return Promise.all(results);
-}
-
-const open = async (wsUrl: string, token: string) => (await openAll([wsUrl], token))[0];
+const open = openRawSocket;
 
 /** Waits until an asynchronous `check` holds, polling every 50 ms. */
 async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

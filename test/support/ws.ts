@@ -89,3 +89,49 @@ export async function until(check: () => boolean, timeoutMs = 10_000, what = 'co
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A raw graphql-transport-ws socket, past the handshake (acknowledged) or refused at it (closed). */
+export interface Opened {
+  socket: WebSocket;
+  acked: boolean;
+  closed?: { code: number; reason: string };
+}
+
+/**
+ * graphql-ws sockets signed in with `token`, one per url: each acknowledged, or closed before
+ * that. All are connected first and then initialised in the same tick, so that their admissions
+ * race each other on the server rather than follow one another.
+ */
+export async function openAll(wsUrls: string[], token: string): Promise<Opened[]> {
+  const sockets = await Promise.all(
+    wsUrls.map(
+      (url) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(url, 'graphql-transport-ws');
+          socket.once('open', () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  const results = sockets.map(
+    (socket) =>
+      new Promise<Opened>((resolve) => {
+        const result: Opened = { socket, acked: false };
+        socket.on('message', (data) => {
+          if (JSON.parse(String(data)).type === 'connection_ack') {
+            result.acked = true;
+            resolve(result);
+          }
+        });
+        socket.on('close', (code, reason) => {
+          result.closed = { code, reason: String(reason) };
+          resolve(result);
+        });
+        socket.on('error', () => {});
+      }),
+  );
+  for (const socket of sockets) socket.send(JSON.stringify({ type: 'connection_init', payload: { authToken: token } }));
+  return Promise.all(results);
+}
+
+export const openRawSocket = async (wsUrl: string, token: string) => (await openAll([wsUrl], token))[0];
