@@ -196,6 +196,26 @@ describe('connections read only what the client selects', () => {
     expect(memberStatements.filter((s) => /order by/.test(s))).toHaveLength(0);
   });
 
+  it('reads threads and posts with their authors in the page statement when author is selected, and no user otherwise', async () => {
+    // Through a fragment and through edges: the selection is found wherever the client put it.
+    const slug = ok<any>(await viewer.gql(`{ circles(first: 1) { nodes { slug } } }`)).circles.nodes[0].slug;
+    const withAuthors = await run(`{ circle(slug: "${slug}") { threads(first: 5) {
+        edges { node { ...T } }
+        nodes { posts(first: 3) { nodes { author { displayName } } } } } } }
+      fragment T on Thread { author { displayName } }`);
+    const threadEdges = withAuthors.data.circle.threads.edges;
+    expect(threadEdges.length).toBe(5);
+    expect(threadEdges.every((e: any) => e.node.author.displayName === 'Viewer')).toBe(true);
+    const postAuthors = new Set(withAuthors.data.circle.threads.nodes.flatMap((t: any) => t.posts.nodes.map((p: any) => p.author.displayName)));
+    expect(postAuthors).toEqual(new Set(['Alice', 'Bima']));
+    expect(withAuthors.statements.filter((s) => /from "users"/.test(s)), 'no statement of its own for authors').toEqual([]);
+    expect(withAuthors.statements.filter((s) => /join "users"/.test(s))).toHaveLength(2);
+
+    const without = await run(`{ circle(slug: "${slug}") { threads(first: 5) { nodes { title posts(first: 3) { nodes { body } } } } } }`);
+    expect(without.data.circle.threads.nodes).toHaveLength(5);
+    expect(without.statements.filter((s) => /"users"/.test(s)), 'no author read when none is selected').toEqual([]);
+  });
+
   it('still refuses a bad page size or cursor when only totalCount is asked for', async () => {
     const bad = await viewer.gql(`{ circles(first: 1000) { totalCount } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

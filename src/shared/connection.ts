@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, getTableName, gt, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, getTableName, gt, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { userColumns, users, type UserRow } from '../db/schema.js';
 import { BadInputError } from '../errors.js';
 import type { Queryable } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
@@ -206,6 +207,17 @@ export interface ListSpec {
   parent?: PgColumn;
   /** Filter shared by every parent. */
   where?: SQL;
+  /**
+   * Each row's author, read in the page's statement (a join on this column) and put in the user
+   * loader, so the rows' `author` fields cost no statement. Set only when the query selects them.
+   */
+  author?: { column: PgColumn; into: { prime(id: string, user: UserRow): unknown } };
+}
+
+/** Rows of a page read with their authors: the rows, each author handed to the loader. */
+function withAuthors<R>(spec: ListSpec, rows: { row: R; author: UserRow | null }[]): R[] {
+  for (const { author } of rows) if (author) spec.author!.into.prime(author.id, author);
+  return rows.map((r) => r.row);
 }
 
 /**
@@ -232,7 +244,7 @@ function pageValues(prepare: boolean, values: { parent?: string; parents?: strin
 /** What makes two page statements of a list the same text (values aside). */
 function shapeOf(spec: ListSpec, variant: string): string {
   const order = spec.keys.map((k) => `${k.column.name}${k.desc ? '-' : '+'}`).join(',');
-  return `page:${getTableName(spec.table)}:${spec.parent?.name ?? ''}:${order}:${variant}`;
+  return `page:${getTableName(spec.table)}:${spec.parent?.name ?? ''}:${order}:${variant}${spec.author ? ':author' : ''}`;
 }
 
 /** One page of one list: `where ... order by keys limit n+1`. */
@@ -243,16 +255,22 @@ export async function fetchPage<R>(db: Queryable, spec: ListSpec, args: PageArgs
   // A filter may carry values of its own, so only lists without one are kept prepared.
   const prepare = spec.where === undefined;
   const v = pageValues(prepare, { parent: parentId, limit: limit + 1, after: afterValues });
+  const where = and(withParent ? eq(spec.parent!, v.parent) : undefined, spec.where, v.after && keysetAfter(spec.keys, v.after));
+  const author = spec.author;
   const query = () =>
-    db
-      .select()
-      .from(spec.table as any)
-      .where(and(withParent ? eq(spec.parent!, v.parent) : undefined, spec.where, v.after && keysetAfter(spec.keys, v.after)))
+    (author
+      ? db
+          .select({ row: getTableColumns(spec.table), author: userColumns })
+          .from(spec.table as any)
+          .leftJoin(users, eq(users.id, author.column))
+      : db.select().from(spec.table as any)
+    )
+      .where(where)
       .orderBy(...orderOf(spec.keys))
       .limit(v.limit);
-  if (!prepare) return (await query()) as R[];
   const variant = `${withParent ? 'parent' : 'all'}:${afterValues ? 'after' : 'first'}`;
-  return (await prepared(db, shapeOf(spec, variant), (name) => query().prepare(name)).execute(v.execute)) as R[];
+  const rows = prepare ? await prepared(db, shapeOf(spec, variant), (name) => query().prepare(name)).execute(v.execute) : await query();
+  return author ? withAuthors<R>(spec, rows as any) : (rows as R[]);
 }
 
 /**
@@ -282,15 +300,32 @@ export async function fetchPages<R>(
       .orderBy(...orderOf(spec.keys))
       .limit(v.limit)
       .as('page');
-    return db.select().from(sql`unnest(${v.parents}::uuid[]) as parents(parent_id)`).innerJoinLateral(page, sql`true`);
+    const parents = sql`unnest(${v.parents}::uuid[]) as parents(parent_id)`;
+    if (!spec.author) return db.select().from(parents).innerJoinLateral(page, sql`true`);
+    // The page's own columns, as the subquery names them, and its rows' authors joined outside it.
+    const row = Object.fromEntries(Object.keys(getTableColumns(spec.table)).map((k) => [k, (page as any)[k]]));
+    return db
+      .select({ page: row, author: userColumns })
+      .from(parents)
+      .innerJoinLateral(page, sql`true`)
+      .leftJoin(users, eq(users.id, (page as any)[authorKey(spec)]));
   };
   const rows = (
     prepare
       ? await prepared(db, shapeOf(spec, `parents:${afterValues ? 'after' : 'first'}`), (name) => query().prepare(name)).execute(v.execute)
       : await query()
-  ) as unknown as { page: R }[];
-  for (const { page: row } of rows) byParent.get((row as any)[spec.parentField])!.push(row);
+  ) as unknown as { page: R; author?: UserRow | null }[];
+  for (const { page: row, author } of rows) {
+    if (author) spec.author!.into.prime(author.id, author);
+    byParent.get((row as any)[spec.parentField])!.push(row);
+  }
   return byParent;
+}
+
+/** The row property of the author column (`authorId`), by which the page subquery names it. */
+function authorKey(spec: ListSpec): string {
+  const columns = getTableColumns(spec.table);
+  return Object.keys(columns).find((k) => columns[k] === spec.author!.column)!;
 }
 
 /** Counts of a list for many parents in one statement. */

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { CircleMemberRow, CircleRow } from '../../db/schema.js';
 import { CircleRole, PageArgs, SdgGoal } from '../../shared/graphql.js';
@@ -9,6 +10,7 @@ import { Organisation, OrganisationConnection } from '../organisations/organisat
 import { circleOrganisationsPage } from '../organisations/organisation.service.js';
 import { ThreadConnection, ThreadsArgs } from '../discussions/discussion.type.js';
 import { circleThreadsPage } from '../discussions/discussion.service.js';
+import { nodesSelect } from '../../shared/selection.js';
 import { ResourceConnection } from '../resources/resource.type.js';
 import { circleResourcesPage } from '../resources/resource.service.js';
 import { ActivityConnection } from '../activity/activity.type.js';
@@ -76,8 +78,8 @@ export class CircleResolver {
   }
 
   @FieldResolver(() => ThreadConnection, { description: 'Discussion threads; most recent activity first unless `orderBy` says otherwise.' })
-  threads(@Root() circle: CircleRow, @Args(() => ThreadsArgs) args: ThreadsArgs, @Ctx() ctx: Context) {
-    return circleThreadsPage(ctx, circle, args);
+  threads(@Root() circle: CircleRow, @Args(() => ThreadsArgs) args: ThreadsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return circleThreadsPage(ctx, circle, args, nodesSelect(info, 'author'));
   }
 
   @FieldResolver(() => ResourceConnection, { description: 'Resources shared with the circle, most recent first.' })

@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { PostRow, ThreadRow } from '../../db/schema.js';
 import { PageArgs, SdgGoal } from '../../shared/graphql.js';
+import { nodesSelect } from '../../shared/selection.js';
 import { sdgGoal } from '../../shared/sdg-goals.js';
 import { Circle } from '../circles/circle.type.js';
 import { User } from '../users/user.type.js';
@@ -60,8 +62,8 @@ export class ThreadResolver {
   }
 
   @FieldResolver(() => PostConnection, { description: 'All posts in the order written, replies included (see `Post.replyTo`).' })
-  posts(@Root() thread: ThreadRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return discussions.threadPostsPage(ctx, thread, args);
+  posts(@Root() thread: ThreadRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return discussions.threadPostsPage(ctx, thread, args, nodesSelect(info, 'author'));
   }
 
   @FieldResolver(() => [ReactionGroup], { description: 'Reactions to the thread itself, one group per kind present; none shown while it is hidden.' })
@@ -134,8 +136,8 @@ export class PostResolver {
   }
 
   @FieldResolver(() => PostConnection, { description: 'Replies to this post, oldest first.' })
-  replies(@Root() post: PostRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return discussions.postRepliesPage(ctx, post, args);
+  replies(@Root() post: PostRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return discussions.postRepliesPage(ctx, post, args, nodesSelect(info, 'author'));
   }
 
   @FieldResolver(() => Boolean, { description: 'The post was deleted; its place in the thread stays.' })

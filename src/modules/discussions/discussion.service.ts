@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { circleMembers, circles, posts, reactions, threadSdgGoals, threads, type CircleRow, type PostRow, type ThreadRow } from '../../db/schema.js';
@@ -46,7 +47,12 @@ const POST_KEYS: SortKey[] = [
   { column: posts.id, field: 'id', type: 'uuid' },
 ];
 
-export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: ThreadsArgs) {
+/** An author join for a list when its nodes' `author` is selected (see ListSpec.author). */
+function authorsIf(ctx: Context, wanted: boolean, column: PgColumn) {
+  return wanted ? { column, into: ctx.loaders.user } : undefined;
+}
+
+export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: ThreadsArgs, withAuthors = false) {
   await readableCircle(ctx, circle.id);
   assertSdgGoal(args.sdgGoal);
   const order = args.orderBy ?? ThreadOrder.LAST_ACTIVITY;
@@ -56,23 +62,38 @@ export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: T
     parent: threads.circleId,
     parentField: 'circleId',
     rowLoader: (l) => l.thread,
+    author: authorsIf(ctx, withAuthors, threads.authorId),
     where:
       args.sdgGoal != null
         ? sql`exists (select 1 from ${threadSdgGoals} where ${threadSdgGoals.threadId} = ${threads.id} and ${threadSdgGoals.goal} = ${args.sdgGoal})`
         : undefined,
   };
-  return childConnection<ThreadRow>(ctx, `threads:${order}:${args.sdgGoal ?? ''}`, spec, args, circle.id);
+  return childConnection<ThreadRow>(ctx, `threads:${order}:${args.sdgGoal ?? ''}:${withAuthors}`, spec, args, circle.id);
 }
 
 /** All posts of a thread in the order they were written, replies included (see `replyTo`). */
-export function threadPostsPage(ctx: Context, thread: ThreadRow, args: PageArgs) {
-  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.threadId, parentField: 'threadId', rowLoader: (l) => l.post };
-  return childConnection<PostRow>(ctx, 'threadPosts', spec, args, thread.id);
+export function threadPostsPage(ctx: Context, thread: ThreadRow, args: PageArgs, withAuthors = false) {
+  const spec: ChildListSpec = {
+    table: posts,
+    keys: POST_KEYS,
+    parent: posts.threadId,
+    parentField: 'threadId',
+    rowLoader: (l) => l.post,
+    author: authorsIf(ctx, withAuthors, posts.authorId),
+  };
+  return childConnection<PostRow>(ctx, `threadPosts:${withAuthors}`, spec, args, thread.id);
 }
 
-export function postRepliesPage(ctx: Context, post: PostRow, args: PageArgs) {
-  const spec: ChildListSpec = { table: posts, keys: POST_KEYS, parent: posts.replyToId, parentField: 'replyToId', rowLoader: (l) => l.post };
-  return childConnection<PostRow>(ctx, 'postReplies', spec, args, post.id);
+export function postRepliesPage(ctx: Context, post: PostRow, args: PageArgs, withAuthors = false) {
+  const spec: ChildListSpec = {
+    table: posts,
+    keys: POST_KEYS,
+    parent: posts.replyToId,
+    parentField: 'replyToId',
+    rowLoader: (l) => l.post,
+    author: authorsIf(ctx, withAuthors, posts.authorId),
+  };
+  return childConnection<PostRow>(ctx, `postReplies:${withAuthors}`, spec, args, post.id);
 }
 
 /** A thread the viewer may read, or NOT_FOUND. */
