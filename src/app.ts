@@ -28,6 +28,7 @@ import { buildSchema } from './schema.js';
 import proxyaddr from 'proxy-addr';
 import { bearerToken } from './auth/tokens.js';
 import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
+import { SessionCache } from './auth/session-cache.js';
 import { policyWith, type PolicyOverrides } from './auth/policy.js';
 import { Security, type QueryBudget } from './auth/security.js';
 import { assertQueryCost, DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, type QueryLimits } from './shared/limits.js';
@@ -69,6 +70,8 @@ export interface App {
   feed: ActivityFeed;
   hub: SubscriptionHub;
   security: Security;
+  /** Sessions this instance knows to be live (see SessionCache). */
+  sessionCache: SessionCache;
   sessionSockets: SessionSockets;
   socketLeases: SocketLeases;
   metrics: Metrics;
@@ -319,6 +322,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const schema = await buildSchema();
   const policy = policyWith(options.security);
   const security = new Security(database.db, policy, (limit) => metrics.rateLimitRefused(limit), database.driver === 'pg' ? 'database' : 'memory');
+  const notifier = createNotifier(database, logger, metrics);
+  const sessionCache = new SessionCache(() => notifier.connected);
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
   const app = express();
   app.disable('x-powered-by');
@@ -403,7 +408,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     res.setHeader('content-type', metrics.contentType);
     res.send(await metrics.text());
   });
-  app.use(downloadRoutes(database.db, logger, policy.session));
+  app.use(downloadRoutes(database.db, logger, policy.session, sessionCache));
   if (options.explorer !== false) app.use(explorerRoutes(typeof options.explorer === 'object' ? options.explorer.dir : undefined));
 
   app.use(
@@ -413,10 +418,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       context: async ({ req, res }) => {
         const access = res.locals.access as AccessRecord;
         try {
-          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization), policy.session);
+          const viewer = await authenticate(database.db, bearerToken(req.headers.authorization), policy.session, sessionCache);
           access.userId = viewer?.user.id ?? null;
           const client = { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] };
-          return { ...createContext(database.db, viewer, access.requestId, { security, client }), access };
+          return { ...createContext(database.db, viewer, access.requestId, { security, client, sessions: sessionCache }), access };
         } catch (err) {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -449,9 +454,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const db = database.db;
-  const notifier = createNotifier(database, logger, metrics);
   const sessionSockets = new SessionSockets(db, policy.session, logger);
   notifier.listen(SESSIONS_CHANNEL, (userId) => {
+    if (userId === null) sessionCache.dropAll();
+    else sessionCache.dropUser(userId);
     sessionSockets.recheck(userId).catch((err) => logger.warn('session recheck failed; the sweep retries', { err: (err as Error).message }));
   });
   const feed: ActivityFeed = new ActivityFeed(db, notifier, logger, (rows) => hub.onRows(rows), metrics);
@@ -475,6 +481,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     limits: options.webSocket,
     queryLimits: limits,
     security,
+    sessionCache,
     sessionSockets,
     socketLeases,
     clientAddress: (request) => proxyaddr(request, trustProxy),
@@ -501,6 +508,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     feed,
     hub,
     security,
+    sessionCache,
     sessionSockets,
     socketLeases,
     metrics,

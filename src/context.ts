@@ -3,6 +3,7 @@ import type { Db } from './db/client.js';
 import type { UserRow } from './db/schema.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Standing } from './auth/permissions.js';
+import type { SessionCache } from './auth/session-cache.js';
 import type { Security } from './auth/security.js';
 
 export interface Viewer {
@@ -21,6 +22,8 @@ export interface ClientInfo {
 export interface RequestInfo {
   security: Security;
   client: ClientInfo;
+  /** This instance's cache of live sessions, which a change to a user's sessions or profile must empty for them. */
+  sessions?: SessionCache;
 }
 
 /** What the access line and the request metrics of one HTTP request say, filled in as it goes. */

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { fromGlobalId } from '../src/shared/ids.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
 import { createDatabase, type Database } from '../src/db/client.js';
@@ -108,6 +110,48 @@ describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
     expect(sub.received.results).toEqual([]);
     await until(() => b.hub.subscriberCount === before, 5_000, 'subscriber removed on B');
     await client.dispose();
+  });
+
+  /** Asks instance `url` who the token's viewer is: a display name, or the error code. */
+  async function whoOn(url: string, token: string): Promise<string> {
+    const res = (await (
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ viewer { displayName } }' }) })
+    ).json()) as any;
+    return res.errors?.[0]?.extensions?.code ?? res.data.viewer.displayName;
+  }
+
+  it('a session B has cached stops working on B within a moment of signing out on A, and a profile changed on A shows on B', async () => {
+    const user = await seedKit(a).user();
+    const signIn = ok(await a.gql(`mutation($input: SignInInput!) { signIn(input: $input) { token } }`, { input: { email: user.email, password: user.password } })) as any;
+    const token: string = signIn.signIn.token;
+    expect(await whoOn(b.url, token)).toBe(user.displayName);
+    expect(await whoOn(b.url, user.token)).toBe(user.displayName);
+    expect(b.sessionCache.size).toBeGreaterThan(0);
+
+    ok(await a.gql(`mutation { updateProfile(input: { displayName: "Dari Instance A" }) { user { id } } }`, {}, user.token));
+    await until(async () => (await whoOn(b.url, token)) === 'Dari Instance A', 2_000, 'new name on B');
+
+    const started = Date.now();
+    ok(await a.gql(`mutation { signOut }`, {}, token));
+    await until(async () => (await whoOn(b.url, token)) === 'UNAUTHENTICATED', 2_000, 'session refused on B');
+    console.info(`session cache invalidation (sign-out on A to refusal on B): ${Date.now() - started} ms`);
+    expect(await whoOn(b.url, user.token)).toBe('Dari Instance A');
+  });
+
+  it('an instance whose listener reconnects forgets every cached session (notices may have been lost meanwhile)', async () => {
+    const user = await seedKit(a).user();
+    expect(await whoOn(b.url, user.token)).toBe(user.displayName);
+    // Ended with no notice at all, as a notice sent while B's listener is away would be lost.
+    await bDatabase.db.execute(sql`update sessions set revoked_at = now() where user_id = ${fromGlobalId(user.id, 'User', 'id')}`);
+    const before = await listenerPids();
+    const admin = new pg.Client({ connectionString: a.databaseUrl });
+    await admin.connect();
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where pid = any($1::int[])`, [before]);
+    await admin.end();
+    await until(async () => (await listenerPids()).filter((pid) => !before.includes(pid)).length === 2, 5_000, 'listeners back');
+    // The reconnect handler runs right after LISTEN succeeds: a moment after the pid shows.
+    await until(() => b.sessionCache.size === 0, 2_000, 'cache emptied on reconnect');
+    expect(await whoOn(b.url, user.token)).toBe('UNAUTHENTICATED');
   });
 
   it('share the sign-in limits: failures counted on A block the account on B', async () => {

@@ -43,10 +43,15 @@ async function sessionIdOf(token: string): Promise<string> {
   return viewer.sessions.find((s: any) => s.current).id;
 }
 
-/** Moves a session's clock back, as if it had been created or last used that long ago. */
+/**
+ * Moves a session's clock back, as if it had been created or last used that long ago. The hub
+ * never rewrites a session's past, so nothing announces it: the session cache is told directly,
+ * as a notice would tell it, or it would go on judging the session by the times it read.
+ */
 async function backDate(token: string, column: 'created_at' | 'last_used_at', ms: number) {
   const tokenHash = hashToken(token);
   await hub.database.db.execute(sql`update sessions set ${sql.raw(column)} = now() - make_interval(secs => ${ms / 1000}) where token_hash = ${tokenHash}`);
+  hub.app.sessionCache.dropAll();
 }
 
 /** Opens a graphql-ws client with one subscription; resolves with the close event once it closes. */
@@ -142,6 +147,7 @@ describe('session expiry', () => {
       const user = await shortKit.user();
       expect(codeOf(await short.gql(`{ viewer { id } }`, {}, user.token))).toBeUndefined();
       await short.database.db.update(sessions).set({ createdAt: new Date(Date.now() - DAY - 1000) }).where(eq(sessions.userId, dbId(user.id)));
+      short.app.sessionCache.dropAll();
       expect(codeOf(await short.gql(`{ viewer { id } }`, {}, user.token))).toBe('UNAUTHENTICATED');
 
       const client = wsClient(short.app.wsUrl, coordinator.token);
@@ -357,4 +363,59 @@ describe('revocation reaches open WebSockets', () => {
     expect(await hub.database.db.select({ id: posts.id }).from(posts).where(eq(posts.body, 'tidak boleh'))).toEqual([]);
     socket.terminate();
   });
+});
+
+describe('the session cache', () => {
+  const sessionStatements = (from: number) => hub.statements.slice(from).filter((s) => /"sessions"/.test(s));
+
+  it('answers a session this instance knows without reading it again, and forgets it at sign-out', async () => {
+    const user = await kit.user();
+    const token = await tokenOf(user);
+    expect((ok(await viewerId(token)) as any).viewer.id).toBe(user.id);
+    const before = hub.statements.length;
+    expect((ok(await viewerId(token)) as any).viewer.id).toBe(user.id);
+    expect(sessionStatements(before), 'no session statement for a known session').toEqual([]);
+
+    ok(await hub.gql(`mutation { signOut }`, {}, token));
+    // The very next request, on the instance that signed out: no window for the notice to arrive.
+    expect(codeOf(await viewerId(token))).toBe('UNAUTHENTICATED');
+  });
+
+  it('revokes other sessions and password changes at once for the next request', async () => {
+    const user = await kit.user();
+    const phone = await tokenOf(user);
+    const laptop = await tokenOf(user);
+    ok(await viewerId(phone));
+    ok(await viewerId(laptop));
+    ok(await hub.gql(REVOKE, { input: { allOthers: true } }, laptop));
+    expect(codeOf(await viewerId(phone))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await viewerId(laptop))).toBeUndefined();
+
+    const tablet = await tokenOf(user);
+    ok(await viewerId(tablet));
+    ok(await hub.gql(CHANGE, { input: { currentPassword: user.password, newPassword: 'kata-sandi-baru-sekali' } }, laptop));
+    expect(codeOf(await viewerId(tablet))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await viewerId(laptop))).toBeUndefined();
+  });
+
+  it('shows a changed profile on the next request from every session of the user', async () => {
+    const user = await kit.user();
+    const other = await tokenOf(user);
+    ok(await hub.gql(`{ viewer { displayName } }`, {}, other));
+    ok(await hub.gql(`mutation { updateProfile(input: { displayName: "Nama Baru" }) { user { displayName } } }`, {}, user.token));
+    expect((ok(await hub.gql(`{ viewer { displayName } }`, {}, other)) as any).viewer.displayName).toBe('Nama Baru');
+  });
+
+  it('still refuses a session past its idle limit by the times it knows, without a notice', async () => {
+    const short = await startHub({ security: { session: { idleMs: 1_500, touchEveryMs: 60_000, sweepMs: 10 * 60_000 } } });
+    try {
+      const user = await seedKit(short).user();
+      expect(codeOf(await short.gql(`{ viewer { id } }`, {}, user.token))).toBeUndefined();
+      expect(short.app.sessionCache.size).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1_700));
+      expect(codeOf(await short.gql(`{ viewer { id } }`, {}, user.token))).toBe('UNAUTHENTICATED');
+    } finally {
+      await short.stop();
+    }
+  }, 120_000);
 });

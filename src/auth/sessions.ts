@@ -5,6 +5,7 @@ import { prepared } from '../db/prepared.js';
 import { sessions, userColumns, users, type UserRow } from '../db/schema.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { SecurityPolicy } from './policy.js';
+import type { SessionCache } from './session-cache.js';
 import { hashToken, newToken } from './tokens.js';
 
 /** Channel on which a revocation is announced to every instance (payload: the user's id). */
@@ -48,11 +49,23 @@ export const SESSION_ENDED = {
 /**
  * The viewer behind a bearer token. No token: anonymous. A token that is unknown, revoked or
  * expired is an error rather than anonymous, so a client learns at once that it must sign in
- * again. Use moves `lastUsedAt` forward, but at most once per `touchEveryMs`.
+ * again. Use moves `lastUsedAt` forward, but at most once per `touchEveryMs`. With a cache (see
+ * SessionCache), a session this instance knows to be live costs no statement.
  */
-export async function authenticate(db: Db, token: string | null, policy: SecurityPolicy['session']): Promise<Viewer | null> {
+export async function authenticate(db: Db, token: string | null, policy: SecurityPolicy['session'], cache?: SessionCache): Promise<Viewer | null> {
   if (token === null) return null;
   if (token === '') throw new UnauthenticatedError('Malformed Authorization header: use "Bearer <token>".');
+  const tokenHash = hashToken(token);
+  const now = Date.now();
+  const known = cache?.lookup(tokenHash);
+  if (known && sessionState({ ...known, revokedAt: null }, policy, now) === 'live') {
+    if (now - known.lastUsedAt.getTime() >= policy.touchEveryMs) {
+      await touchSessions(db, [known.sessionId], policy);
+      known.lastUsedAt = new Date(now);
+    }
+    return { user: known.user, sessionId: known.sessionId };
+  }
+  const generation = cache?.generation ?? 0;
   const [row] = await prepared(db, 'session', (name) =>
     db
       .select({
@@ -66,12 +79,20 @@ export async function authenticate(db: Db, token: string | null, policy: Securit
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
       .prepare(name),
-  ).execute({ tokenHash: hashToken(token) });
+  ).execute({ tokenHash });
   if (!row) throw new UnauthenticatedError(SESSION_ENDED.revoked);
-  const now = Date.now();
   const state = sessionState(row, policy, now);
-  if (state !== 'live') throw new UnauthenticatedError(SESSION_ENDED[state]);
-  if (now - row.lastUsedAt.getTime() >= policy.touchEveryMs) await touchSessions(db, [row.sessionId], policy);
+  if (state !== 'live') {
+    cache?.forget(tokenHash);
+    throw new UnauthenticatedError(SESSION_ENDED[state]);
+  }
+  let lastUsedAt = row.lastUsedAt;
+  if (now - row.lastUsedAt.getTime() >= policy.touchEveryMs) {
+    await touchSessions(db, [row.sessionId], policy);
+    lastUsedAt = new Date(now);
+  }
+  // Frozen: every request this entry answers shares the row.
+  cache?.remember(tokenHash, { user: Object.freeze(row.user), sessionId: row.sessionId, createdAt: row.createdAt, lastUsedAt }, generation);
   return { user: row.user, sessionId: row.sessionId };
 }
 
@@ -92,8 +113,11 @@ export async function touchSessions(db: Db, sessionIds: string[], policy: Securi
   ).execute({ ids: sessionIds, seconds: policy.touchEveryMs / 1000 });
 }
 
-/** Tells every instance (after commit) that sessions of `userId` ended, so they close its sockets. */
-export async function announceRevocation(q: Queryable, userId: string): Promise<void> {
+/**
+ * Tells every instance (after commit) that sessions of `userId` ended or that the user's row
+ * changed: they close the sockets of ended sessions and drop the user from their session caches.
+ */
+export async function announceSessionChange(q: Queryable, userId: string): Promise<void> {
   await q.execute(sql`select pg_notify(${SESSIONS_CHANNEL}, ${userId})`);
 }
 

@@ -11,6 +11,7 @@ import { createContext, type ClientInfo, type Viewer } from '../context.js';
 import { HubError, isConnectionLost, ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { authenticate, SESSION_ENDED } from '../auth/sessions.js';
+import type { SessionCache } from '../auth/session-cache.js';
 import type { QueryBudget, Security } from '../auth/security.js';
 import type { SessionSockets } from './session-sockets.js';
 import type { SocketLeases } from './socket-leases.js';
@@ -133,6 +134,12 @@ export function attachWebSocketServer(opts: {
   metrics?: Metrics;
   limits?: Partial<WebSocketLimits>;
   security: Security;
+  /**
+   * This instance's session cache, for mutations over the socket to invalidate. Sockets never
+   * read from it: a socket is long-lived and checks its session in the database at every
+   * operation, the one guard that holds even for a revocation nobody announced.
+   */
+  sessionCache?: SessionCache;
   sessionSockets: SessionSockets;
   socketLeases: SocketLeases;
   /** The client's address as HTTP requests see it (through trusted proxies only). */
@@ -141,7 +148,7 @@ export function attachWebSocketServer(opts: {
   queryLimits?: QueryLimits;
 }) {
   const limits = { ...DEFAULT_WS_LIMITS, ...opts.limits };
-  const { schema, db, hub, logger, metrics, security, sessionSockets, socketLeases } = opts;
+  const { schema, db, hub, logger, metrics, security, sessionCache, sessionSockets, socketLeases } = opts;
   const sessionPolicy = security.policy.session;
   const socketsPerUser = security.policy.limits.socketsPerUser;
   /** Counts an operation refused or failed at subscribe time, by its first error's code. */
@@ -257,7 +264,7 @@ export function attachWebSocketServer(opts: {
           document: prepared.document,
           operationName: payload.operationName,
           variableValues: variables,
-          contextValue: createContext(db, extra.viewer, randomUUID(), { security, client: extra.client }),
+          contextValue: createContext(db, extra.viewer, randomUUID(), { security, client: extra.client, sessions: sessionCache }),
         } satisfies ExecutionArgs;
       }
       let subscriber: Subscriber;

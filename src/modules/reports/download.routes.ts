@@ -10,6 +10,7 @@ import { bearerToken } from '../../auth/tokens.js';
 import { fromGlobalId } from '../../shared/ids.js';
 import { ORGANISATION_KINDS } from '../../loaders.js';
 import { authenticate } from '../../auth/sessions.js';
+import type { SessionCache } from '../../auth/session-cache.js';
 import type { SecurityPolicy } from '../../auth/policy.js';
 import { assertMaySeeSheet, readableGathering } from '../gatherings/gathering.service.js';
 import { programReport, type ProgramReportRowData } from './report.service.js';
@@ -134,7 +135,7 @@ async function send(res: express.Response, table: Table, format: string, filenam
  * Downloads for people who live in spreadsheets: the coordinator's report and a gathering's
  * attendance sheet as CSV or XLSX. Thin routes over the same services as the GraphQL fields.
  */
-export function downloadRoutes(db: Db, logger: Logger, sessionPolicy: SecurityPolicy['session']): express.Router {
+export function downloadRoutes(db: Db, logger: Logger, sessionPolicy: SecurityPolicy['session'], sessionCache?: SessionCache): express.Router {
   const router = express.Router();
 
   const handle =
@@ -142,7 +143,7 @@ export function downloadRoutes(db: Db, logger: Logger, sessionPolicy: SecurityPo
     async (req: express.Request, res: express.Response) => {
       res.setHeader('cache-control', 'private, no-store');
       try {
-        const viewer = await authenticate(db, bearerToken(req.headers.authorization), sessionPolicy);
+        const viewer = await authenticate(db, bearerToken(req.headers.authorization), sessionPolicy, sessionCache);
         if (!viewer) {
           res.status(401).setHeader('www-authenticate', 'Bearer').type('text/plain').send('Sign in first: send Authorization: Bearer <token>.\n');
           return;

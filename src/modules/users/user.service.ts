@@ -4,7 +4,7 @@ import type { Tx } from '../../db/client.js';
 import { idempotencyKeys, sessions, userColumns, users, type SessionRow, type UserRow } from '../../db/schema.js';
 import { BadInputError, ConflictError, HubError, NotFoundError, sqlState } from '../../errors.js';
 import { dummyPasswordHash, needsRehash } from '../../auth/passwords.js';
-import { announceRevocation, labelFromUserAgent, liveSession, startSession, type NewSession } from '../../auth/sessions.js';
+import { announceSessionChange, labelFromUserAgent, liveSession, startSession, type NewSession } from '../../auth/sessions.js';
 import { requireViewer } from '../../auth/guard.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId } from '../../shared/ids.js';
@@ -56,11 +56,17 @@ export async function updateProfile(ctx: Context, input: UpdateProfileInput): Pr
   const displayName = input.displayName != null ? input.displayName.trim() : undefined;
   if (displayName === undefined && handle === undefined) return viewer.user;
   try {
-    const [user] = await ctx.db
-      .update(users)
-      .set({ ...(displayName !== undefined && { displayName }), ...(handle !== undefined && { handle }) })
-      .where(eq(users.id, viewer.user.id))
-      .returning(userColumns);
+    const user = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(users)
+        .set({ ...(displayName !== undefined && { displayName }), ...(handle !== undefined && { handle }) })
+        .where(eq(users.id, viewer.user.id))
+        .returning(userColumns);
+      // Session caches hold the user row: every instance must read the new one.
+      await announceSessionChange(tx, row.id);
+      return row;
+    });
+    forgetSessions(ctx, user.id);
     // The rest of the request (the payload) shows the new profile.
     viewer.user = user;
     ctx.loaders.user.clear(user.id).prime(user.id, user);
@@ -109,13 +115,23 @@ async function revoke(tx: Tx, userId: string, which: 'one' | 'allOthers', sessio
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), which === 'one' ? eq(sessions.id, sessionId) : ne(sessions.id, sessionId)))
     .returning({ id: sessions.id });
-  if (rows.length > 0) await announceRevocation(tx, userId);
+  if (rows.length > 0) await announceSessionChange(tx, userId);
   return rows.map((r) => r.id);
+}
+
+/**
+ * After a change to a user's sessions or row has committed: this instance's cache forgets them
+ * now, so the client's next request here cannot be answered from before the change (the notice
+ * from `announceSessionChange` reaches the other instances, and this one again, a moment later).
+ */
+function forgetSessions(ctx: Context, userId: string): void {
+  ctx.request?.sessions?.dropUser(userId);
 }
 
 export async function signOut(ctx: Context): Promise<boolean> {
   const viewer = requireViewer(ctx);
   await ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'one', viewer.sessionId));
+  forgetSessions(ctx, viewer.user.id);
   return true;
 }
 
@@ -146,7 +162,11 @@ export async function revokeSession(ctx: Context, input: RevokeSessionInput): Pr
   if (one === Boolean(input.allOthers)) {
     throw new BadInputError('sessionId', 'give either sessionId or allOthers: true');
   }
-  if (!one) return ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'allOthers', viewer.sessionId));
+  if (!one) {
+    const ended = await ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'allOthers', viewer.sessionId));
+    forgetSessions(ctx, viewer.user.id);
+    return ended;
+  }
   const sessionId = fromGlobalId(input.sessionId!, 'Session', 'sessionId');
   // Someone else's session is not found, whoever asks; one already ended is revoked again harmlessly (a retry).
   const [own] = await ctx.db
@@ -155,6 +175,7 @@ export async function revokeSession(ctx: Context, input: RevokeSessionInput): Pr
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, viewer.user.id)));
   if (!own) throw new NotFoundError('Session', 'sessionId');
   await ctx.db.transaction((tx) => revoke(tx, viewer.user.id, 'one', sessionId));
+  forgetSessions(ctx, viewer.user.id);
   return [sessionId];
 }
 
@@ -196,5 +217,6 @@ export async function changePassword(ctx: Context, input: ChangePasswordInput): 
     if (changed.length === 0) throw new ConflictError('The password was changed meanwhile; sign in again with the new one.', 'currentPassword');
     await revoke(tx, viewer.user.id, 'allOthers', viewer.sessionId);
   });
+  forgetSessions(ctx, viewer.user.id);
   return viewer.user;
 }
