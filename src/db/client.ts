@@ -52,8 +52,38 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+/**
+ * Marks a statement (its text starts with it) whose best plan depends on its values, such as an
+ * aggregate over a period: PostgreSQL's own choice between a custom and a generic plan applies.
+ */
+export const VALUE_DEPENDENT_PLAN = '/* plan: by value */';
+const PLAN_MODES = { generic: 'force_generic_plan', byValue: 'auto' } as const;
+
+/**
+ * Each statement is prepared once per connection, and planned once too. PostgreSQL's default
+ * plan cache goes on planning every execution afresh while a custom plan looks cheaper than the
+ * generic one, which for the hub's statements (lookups by id, keyset pages, `limit $n`) is most
+ * of them: planning then cost more than running (circleFeed's statements 2.5 -> 1.5 ms,
+ * createPost's notification rules 2.2 -> 0.6 ms; bench/notes.md). So connections start with
+ * generic plans forced, and switch to PostgreSQL's choice only around a statement marked
+ * VALUE_DEPENDENT_PLAN (outside a transaction, where a SET would be undone by a rollback).
+ */
 class PreparingClient extends pg.Client {
+  private planMode: keyof typeof PLAN_MODES = 'generic';
+  private inTransaction = false;
+
   override query(config: any, values?: any, callback?: any): any {
+    const text: unknown = typeof config === 'string' ? config : config?.text;
+    if (typeof text === 'string') {
+      if (/^\s*(begin|start transaction)\b/i.test(text)) this.inTransaction = true;
+      else if (/^\s*(commit|rollback|end)\s*;?\s*$/i.test(text)) this.inTransaction = false;
+      const wanted = text.startsWith(VALUE_DEPENDENT_PLAN) ? 'byValue' : 'generic';
+      if (wanted !== this.planMode && !this.inTransaction) {
+        // Queued ahead of the statement on this connection: one more round trip, only on a switch.
+        this.planMode = wanted;
+        super.query(`set plan_cache_mode = ${PLAN_MODES[wanted]}`).catch(() => {});
+      }
+    }
     // Only parameterised statements: a statement without values may hold several commands
     // (the simple protocol allows that, a prepared statement does not).
     if (config && typeof config === 'object' && typeof config.text === 'string' && config.name === undefined && Array.isArray(values) && values.length > 0) {
@@ -89,6 +119,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.url) {
     const pool = new pg.Pool({
       connectionString: options.url,
+      // See PreparingClient: generic plans unless a statement asks otherwise.
+      options: `-c plan_cache_mode=${PLAN_MODES.generic}`,
       max: options.poolSize ?? 10,
       idleTimeoutMillis: 30_000,
       Client: PreparingClient,

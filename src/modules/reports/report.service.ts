@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../context.js';
-import type { Queryable } from '../../db/client.js';
+import { VALUE_DEPENDENT_PLAN, type Queryable } from '../../db/client.js';
 import {
   attendanceRecords,
   circleMembers,
@@ -99,7 +99,8 @@ export function reportQuery(viewerId: string, p: { from: Date; to: Date; regionI
     const column = sql.identifier(`att_${KIND_COLUMNS[i]}`);
     return sql`coalesce(sum(ac.${column}), 0)::int as ${column}`;
   });
-  return sql`
+  // A year over every district and a week of one differ in their best plan.
+  return sql`${sql.raw(VALUE_DEPENDENT_PLAN)}
     with counted as (
       select c.id as circle_id,
         case r.level when 'DISTRICT' then r.id when 'SUBDISTRICT' then p.id when 'VILLAGE' then gp.id end as district_id
