@@ -25,7 +25,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Resolved from dist/db/migrate.js as ../../drizzle.
+# Found from dist/db/migrate.js by looking upwards: /app/drizzle.
 COPY drizzle ./drizzle
 # PGlite's folder when no DATABASE_URL is given; mount a volume here to keep it.
 RUN mkdir -p /data && chown node:node /data

@@ -81,6 +81,10 @@ export function buildSchema(): Promise<GraphQLSchema> {
     resolvers: resolvers as unknown as [Function, ...Function[]],
     authChecker,
     validateFn: validateArgument,
+    // type-graphql's check runs the whole introspection query over the new schema, a tenth of a
+    // second of every start; Apollo's constructor validates the schema anyway (assertValidSchema),
+    // and test/limits.test.ts runs the introspection query against the hub.
+    skipCheck: true,
   }).then((schema) => {
     globaliseIds(schema);
     // type-graphql has no option for the root types' descriptions.

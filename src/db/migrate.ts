@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +9,20 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 
-// Resolved from this file so it works from src/ (tsx) and dist/ (compiled) alike.
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+/**
+ * The project's drizzle/ folder, found upwards from this module: it sits two levels up from
+ * src/db/ (tsx) and dist/db/ (tsc), one from dist/main.js (npm start's bundle).
+ */
+function findMigrationsFolder(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'drizzle');
+    if (existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`no drizzle/meta/_journal.json in ${here} or any folder above it`);
+  }
+}
+
+export const migrationsFolder = findMigrationsFolder();
 
 // Any fixed number: instances starting together against one PostgreSQL take turns migrating.
 const MIGRATION_LOCK = 7_426_001;

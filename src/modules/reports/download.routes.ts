@@ -1,5 +1,4 @@
 import express from 'express';
-import ExcelJS from 'exceljs';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { attendanceRecords, organisations, regions } from '../../db/schema.js';
@@ -110,6 +109,9 @@ export function toCsv(table: Table): string {
 }
 
 export async function toXlsx(table: Table): Promise<Buffer> {
+  // Loaded on the first XLSX asked for, not at start: exceljs with its zip and stream packages is
+  // some 680 modules (a third of the bundle's) evaluated at every start for a rare download.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'learning-circle-hub';
   const sheet = workbook.addWorksheet(table.name);
