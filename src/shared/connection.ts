@@ -257,17 +257,23 @@ export async function fetchPage<R>(db: Queryable, spec: ListSpec, args: PageArgs
   const v = pageValues(prepare, { parent: parentId, limit: limit + 1, after: afterValues });
   const where = and(withParent ? eq(spec.parent!, v.parent) : undefined, spec.where, v.after && keysetAfter(spec.keys, v.after));
   const author = spec.author;
-  const query = () =>
-    (author
-      ? db
-          .select({ row: getTableColumns(spec.table), author: userColumns })
-          .from(spec.table as any)
-          .leftJoin(users, eq(users.id, author.column))
-      : db.select().from(spec.table as any)
-    )
+  const query = () => {
+    const page = db
+      .select()
+      .from(spec.table as any)
       .where(where)
       .orderBy(...orderOf(spec.keys))
       .limit(v.limit);
+    if (!author) return page;
+    // The page first, its authors after: joined before the limit, PostgreSQL hashes the whole
+    // users table for a page of 20 (9 ms of 10 at x100, where 20 index probes cost 0.1 ms).
+    const sub = page.as('page');
+    return db
+      .select({ row: pageColumns(spec, sub), author: userColumns })
+      .from(sub)
+      .leftJoin(users, eq(users.id, (sub as any)[authorKey(spec)]))
+      .orderBy(...spec.keys.map((k) => (k.desc ? desc((sub as any)[k.field]) : asc((sub as any)[k.field]))));
+  };
   const variant = `${withParent ? 'parent' : 'all'}:${afterValues ? 'after' : 'first'}`;
   const rows = prepare ? await prepared(db, shapeOf(spec, variant), (name) => query().prepare(name)).execute(v.execute) : await query();
   return author ? withAuthors<R>(spec, rows as any) : (rows as R[]);
@@ -303,9 +309,8 @@ export async function fetchPages<R>(
     const parents = sql`unnest(${v.parents}::uuid[]) as parents(parent_id)`;
     if (!spec.author) return db.select().from(parents).innerJoinLateral(page, sql`true`);
     // The page's own columns, as the subquery names them, and its rows' authors joined outside it.
-    const row = Object.fromEntries(Object.keys(getTableColumns(spec.table)).map((k) => [k, (page as any)[k]]));
     return db
-      .select({ page: row, author: userColumns })
+      .select({ page: pageColumns(spec, page), author: userColumns })
       .from(parents)
       .innerJoinLateral(page, sql`true`)
       .leftJoin(users, eq(users.id, (page as any)[authorKey(spec)]));
@@ -320,6 +325,11 @@ export async function fetchPages<R>(
     byParent.get((row as any)[spec.parentField])!.push(row);
   }
   return byParent;
+}
+
+/** The list table's columns as a page subquery names them. */
+function pageColumns(spec: ListSpec, page: object): Record<string, PgColumn> {
+  return Object.fromEntries(Object.keys(getTableColumns(spec.table)).map((k) => [k, (page as any)[k]]));
 }
 
 /** The row property of the author column (`authorId`), by which the page subquery names it. */
