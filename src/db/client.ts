@@ -63,13 +63,15 @@ const PLAN_MODES = { generic: 'force_generic_plan', byValue: 'auto' } as const;
  * Each statement is prepared once per connection, and planned once too. PostgreSQL's default
  * plan cache goes on planning every execution afresh while a custom plan looks cheaper than the
  * generic one, which for the hub's statements (lookups by id, keyset pages, `limit $n`) is most
- * of them: planning then cost more than running (circleFeed's statements 2.5 -> 1.5 ms,
- * createPost's notification rules 2.2 -> 0.6 ms; bench/notes.md). So connections start with
- * generic plans forced, and switch to PostgreSQL's choice only around a statement marked
- * VALUE_DEPENDENT_PLAN (outside a transaction, where a SET would be undone by a rollback).
+ * of them: planning then cost more than running (circleFeed's statements 2.9 -> 2.3 ms,
+ * createPost's notification rules 1.9 -> 0.5 ms; bench/notes.md). So a connection forces generic
+ * plans from its first statement on (a SET ahead of it, which any pooler passes, unlike a startup
+ * option), and switches to PostgreSQL's choice only for a statement marked VALUE_DEPENDENT_PLAN
+ * (outside a transaction, where a SET would be undone by a rollback).
  */
 class PreparingClient extends pg.Client {
-  private planMode: keyof typeof PLAN_MODES = 'generic';
+  /** Unknown until the connection's first statement, which a SET then precedes. */
+  private planMode: keyof typeof PLAN_MODES | undefined;
   private inTransaction = false;
 
   override query(config: any, values?: any, callback?: any): any {
@@ -78,7 +80,7 @@ class PreparingClient extends pg.Client {
       if (/^\s*(begin|start transaction)\b/i.test(text)) this.inTransaction = true;
       else if (/^\s*(commit|rollback|end)\s*;?\s*$/i.test(text)) this.inTransaction = false;
       const wanted = text.startsWith(VALUE_DEPENDENT_PLAN) ? 'byValue' : 'generic';
-      if (wanted !== this.planMode && !this.inTransaction) {
+      if (this.planMode === undefined || (wanted !== this.planMode && !this.inTransaction)) {
         // Queued ahead of the statement on this connection: one more round trip, only on a switch.
         this.planMode = wanted;
         super.query(`set plan_cache_mode = ${PLAN_MODES[wanted]}`).catch(() => {});
@@ -119,8 +121,6 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.url) {
     const pool = new pg.Pool({
       connectionString: options.url,
-      // See PreparingClient: generic plans unless a statement asks otherwise.
-      options: `-c plan_cache_mode=${PLAN_MODES.generic}`,
       max: options.poolSize ?? 10,
       idleTimeoutMillis: 30_000,
       Client: PreparingClient,
