@@ -95,8 +95,12 @@ export function keysetAfter(keys: SortKey[], values: unknown[]): SQL {
   return or(...branches)!;
 }
 
-export function orderOf(keys: SortKey[]): SQL[] {
-  return keys.map((k) => (k.desc ? desc(k.column) : asc(k.column)));
+/** The list's order, on its table's columns or on those of a page subquery (`page`). */
+export function orderOf(keys: SortKey[], page?: object): SQL[] {
+  return keys.map((k) => {
+    const column = page ? (page as Record<string, PgColumn>)[k.field] : k.column;
+    return k.desc ? desc(column) : asc(column);
+  });
 }
 
 export interface PageInfoValue {
@@ -272,7 +276,7 @@ export async function fetchPage<R>(db: Queryable, spec: ListSpec, args: PageArgs
       .select({ row: pageColumns(spec, sub), author: userColumns })
       .from(sub)
       .leftJoin(users, eq(users.id, (sub as any)[authorKey(spec)]))
-      .orderBy(...spec.keys.map((k) => (k.desc ? desc((sub as any)[k.field]) : asc((sub as any)[k.field]))));
+      .orderBy(...orderOf(spec.keys, sub));
   };
   const variant = `${withParent ? 'parent' : 'all'}:${afterValues ? 'after' : 'first'}`;
   const rows = prepare ? await prepared(db, shapeOf(spec, variant), (name) => query().prepare(name)).execute(v.execute) : await query();
@@ -313,7 +317,9 @@ export async function fetchPages<R>(
       .select({ page: pageColumns(spec, page), author: userColumns })
       .from(parents)
       .innerJoinLateral(page, sql`true`)
-      .leftJoin(users, eq(users.id, (page as any)[authorKey(spec)]));
+      .leftJoin(users, eq(users.id, (page as any)[authorKey(spec)]))
+      // A join may reorder the lateral pages' rows; each parent's rows come back in list order.
+      .orderBy(...orderOf(spec.keys, page));
   };
   const rows = (
     prepare
