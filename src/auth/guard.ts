@@ -2,7 +2,8 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../context.js';
 import type { Queryable } from '../db/client.js';
-import { prepared } from '../db/prepared.js';
+import { preparable, prepared } from '../db/prepared.js';
+import { binder, keepable, shapesOf, valuesOf, type Prefetch, type Values } from '../shared/prefetch.js';
 import { circleMembers, circleOrganisations, circles, organisationMembers, type CircleRow } from '../db/schema.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { can, canRead, type CircleAction, type CircleRole, type Standing } from './permissions.js';
@@ -38,25 +39,26 @@ export async function circlesWithStanding(
   viewerId: string,
   by: 'id' | 'slug',
   values: readonly string[],
-): Promise<{ circle: CircleRow; standing: { role: CircleRole | null; orgAdmin: boolean } }[]> {
-  const viewer = sql.placeholder('viewer');
-  const rows = await prepared(q, `circlesWithStanding:${by}`, (name) =>
+  prefetches: readonly Prefetch[] = [],
+): Promise<{ circle: CircleRow; standing: { role: CircleRole | null; orgAdmin: boolean }; prefetched: unknown[] }[]> {
+  const all: Values = { viewer: viewerId, values: [...values], ...valuesOf(prefetches) };
+  const key = `circlesWithStanding:${by}:${shapesOf(prefetches)}`;
+  const prepare = keepable(prefetches) && preparable(key);
+  const bind = binder(prepare, all);
+  const query = () =>
     q
       .select({
         circle: circles,
         role: circleMembers.role,
-        orgAdmin: orgAdminOf(viewer, circles.id),
+        orgAdmin: orgAdminOf(bind('viewer'), circles.id),
+        // Read along with the circle: what the query selects under it (see shared/prefetch.ts).
+        prefetched: prefetches.length ? sql<unknown[]>`json_build_array(${sql.join(prefetches.map((p) => p.json('circles', bind)), sql`, `)})` : sql<null>`null`,
       })
       .from(circles)
-      .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewer)))
-      .where(
-        by === 'id'
-          ? sql`${circles.id} = any(${sql.placeholder('values')}::uuid[])`
-          : sql`${circles.slug} = any(${sql.placeholder('values')}::text[])`,
-      )
-      .prepare(name),
-  ).execute({ viewer: viewerId, values: [...values] });
-  return rows.map((r) => ({ circle: r.circle, standing: { role: r.role ?? null, orgAdmin: Boolean(r.orgAdmin) } }));
+      .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, bind('viewer') as string)))
+      .where(by === 'id' ? sql`${circles.id} = any(${bind('values')}::uuid[])` : sql`${circles.slug} = any(${bind('values')}::text[])`);
+  const rows = prepare ? await prepared(q, key, (name) => query().prepare(name)).execute(all) : await query();
+  return rows.map((r) => ({ circle: r.circle, standing: { role: r.role ?? null, orgAdmin: Boolean(r.orgAdmin) }, prefetched: r.prefetched ?? [] }));
 }
 
 /** A circle with the viewer's standing in it, read fresh (inside a mutation's transaction). */

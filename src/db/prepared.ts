@@ -15,6 +15,18 @@ const names = new Map<string, string>();
  * shape, so anything that changes the SQL text (a table, an order, an optional filter) belongs
  * in it, and no value ever may.
  */
+/**
+ * Statements whose text follows a query's selection (see shared/prefetch.ts) have as many shapes
+ * as clients send documents: past this many shapes they run unprepared rather than fill every
+ * pooled connection with statements kept forever.
+ */
+const MAX_SHAPES = 1000;
+
+/** Whether a statement of this shape may be kept prepared. */
+export function preparable(key: string): boolean {
+  return names.has(key) || names.size < MAX_SHAPES;
+}
+
 export function prepared<T>(q: Queryable, key: string, build: (name: string) => Prepared<T>): Prepared<T> {
   let forHandle = built.get(q);
   if (!forHandle) {

@@ -1,17 +1,37 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context } from '../context.js';
 import type { Loaders } from '../loaders.js';
+import { preparable, prepared } from '../db/prepared.js';
 import {
   countAll,
   countByParent,
+  decodeCursor,
   fetchPage,
   fetchPages,
+  keysetAfter,
   lazyConnection,
   pageSize,
   type Connection,
   type ListSpec,
   type PageArgs,
+  type SortKey,
 } from './connection.js';
+import {
+  binder,
+  columnsOf,
+  jsonRow,
+  keepable,
+  planFor,
+  ref,
+  rowDecoder,
+  shapesOf,
+  valuesOf,
+  type Bind,
+  type Planner,
+  type Prefetch,
+  type Values,
+} from './prefetch.js';
 
 export type ChildListSpec = ListSpec & {
   parent: PgColumn;
@@ -23,10 +43,115 @@ export type ChildListSpec = ListSpec & {
   rowLoader?: (loaders: Loaders) => { prime(id: string, row: any): unknown };
 };
 
+/** A list under a parent as its resolver and its planner both name it. */
+export interface ChildList {
+  /** Names the list and any filter in `spec.where`: equal keys read equal pages. */
+  key: string;
+  spec: ChildListSpec;
+}
+
+/**
+ * The request's loader of one page of `list` per parent. With `children` (what the query selects
+ * under each row and can be read along, see shared/prefetch.ts) the page is read as JSON with
+ * them in one statement; without, as rows (with their authors when asked).
+ */
+function pageLoader<R>(ctx: Context, list: ChildList, args: PageArgs, children: readonly Prefetch[]) {
+  return ctx.loaders.pages<R[]>(`${list.key}|${args.first ?? ''}|${args.after ?? ''}`, (ids) =>
+    children.length ? fetchPagesWith<R>(ctx, list, args, children, ids) : fetchPages<R>(ctx.db, list.spec, args, ids),
+  );
+}
+
+/** The placeholders of a page: its limit (one more row than shown) and its cursor's values. */
+function pageValues(list: ChildList, args: PageArgs, prefix: string): { values: Values; after: boolean } {
+  const values: Values = { [`${prefix}limit`]: pageSize(args.first) + 1 };
+  if (args.after == null) return { values, after: false };
+  decodeCursor(args.after, list.spec.keys).forEach((v, i) => (values[`${prefix}after${i}`] = v));
+  return { values, after: true };
+}
+
+/**
+ * SQL: the page of `list` under the parent `parentId` as a JSON array of rows, each row an array
+ * of the table's columns followed by what each child reads along for it. The page is limited
+ * before anything is read for its rows, so each child costs an index probe per row shown.
+ */
+function pageJson(list: ChildList, after: boolean, children: readonly Prefetch[], prefix: string, parentId: SQL, bind: Bind): SQL {
+  const table = `${prefix}t`;
+  const page = `${prefix}p`;
+  const { spec } = list;
+  const keysOf = (alias: string) => spec.keys.map((k) => ({ ...k, column: ref(alias, k.column) as unknown as PgColumn }));
+  const order = (keys: SortKey[]) => sql.join(keys.map((k) => sql`${k.column} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`, `);
+  const where = [sql`${ref(table, spec.parent)} = ${parentId}`];
+  if (after) where.push(keysetAfter(keysOf(table), spec.keys.map((_, i) => bind(`${prefix}after${i}`))));
+  const row = jsonRow(page, columnsOf(spec.table), children.map((c) => c.json(page, bind)));
+  return sql`(select coalesce(json_agg(${row} order by ${order(keysOf(page))}), '[]'::json) from (select * from ${spec.table} as ${sql.identifier(table)} where ${sql.join(where, sql` and `)} order by ${order(keysOf(table))} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
+}
+
+/** Reads a page `pageJson` built: its rows, each child handed what it read for its row. */
+function decodePage<R>(list: ChildList, children: readonly Prefetch[], value: unknown): R[] {
+  const columns = columnsOf(list.spec.table);
+  const width = Object.keys(columns).length;
+  const decode = rowDecoder<R>(columns);
+  return ((value ?? []) as unknown[][]).map((values) => {
+    const row = decode(values);
+    const id = (row as { id: string }).id;
+    children.forEach((child, i) => child.prime(id, values[width + i]));
+    return row;
+  });
+}
+
+/** The same page of a list for many parents, as JSON with what `children` read along, in one statement. */
+async function fetchPagesWith<R>(ctx: Context, list: ChildList, args: PageArgs, children: readonly Prefetch[], parentIds: readonly string[]) {
+  const { values: own, after } = pageValues(list, args, '');
+  const values: Values = { parents: [...new Set(parentIds)], ...own, ...valuesOf(children) };
+  const key = `pagesWith:${list.key}:${after ? 'after' : 'first'}:${shapesOf(children)}`;
+  const prepare = list.spec.where === undefined && keepable(children) && preparable(key);
+  const bind = binder(prepare, values);
+  const query = () =>
+    ctx.db
+      .select({
+        parentId: sql<string>`parents.parent_id`,
+        page: sql<unknown>`${pageJson(list, after, children, '', sql`parents.parent_id`, bind)}`,
+      })
+      .from(sql`unnest(${bind('parents')}::uuid[]) as parents(parent_id)`);
+  const rows = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(values) : await query();
+  const byParent = new Map<string, R[]>(parentIds.map((id) => [id, []]));
+  for (const r of rows) byParent.set(r.parentId, decodePage<R>(list, children, r.page));
+  return byParent;
+}
+
+/**
+ * A planner reading a page of a child list along with its parent row (a circle's threads with
+ * the circle), for connections whose page is selected; `listFor` gives the list for the field's
+ * arguments, or null where it cannot be read along (a filter carrying values of its own). A
+ * count alone is not read along: `totalCount` runs its own count, and reads no page.
+ */
+export function pagePlanner(nodeType: string, listFor: (ctx: Context, args: any, withAuthors: boolean) => ChildList | null): Planner {
+  return (ctx, { selection, nodes, args }, prefix) => {
+    const connectionType = selection.fieldType(nodes[0].name.value);
+    const connection = connectionType && selection.under(nodes, connectionType.name);
+    if (!connection || !['nodes', 'edges', 'pageInfo'].some((f) => connection.has(f))) return null;
+    const rows = connection.nodes(nodeType);
+    const list = listFor(ctx, args, rows?.has('author') ?? false);
+    if (!list || list.spec.where !== undefined) return null;
+    const { values: own, after } = pageValues(list, args, prefix);
+    const children = planFor(ctx, rows, `${prefix}c`);
+    return {
+      shape: `page(${list.key}|${after ? 'after' : 'first'}|${shapesOf(children)})`,
+      values: { ...own, ...valuesOf(children) },
+      inline: !keepable(children),
+      json: (parent, bind) => pageJson(list, after, children, prefix, ref(parent, 'id'), bind),
+      prime: (parentId, value) => {
+        const rows = decodePage(list, children, value);
+        pageLoader(ctx, list, args, children).prime(parentId, rows);
+      },
+    };
+  };
+}
+
 /**
  * A page of a list under a parent (threads of a circle, posts of a thread). Every parent in the
- * request asking for the same page shares one query, and so do their counts; `key` must name
- * the list and any filter in `spec.where`.
+ * request asking for the same page shares one query, and so do their counts; `children` are
+ * what the query selects under each row that can be read in that same query.
  */
 export function childConnection<R extends object, T = R>(
   ctx: Context,
@@ -35,11 +160,11 @@ export function childConnection<R extends object, T = R>(
   args: PageArgs,
   parentId: string,
   nodesOf?: (rows: R[]) => Promise<T[]>,
+  children: readonly Prefetch[] = [],
 ): Connection<T> {
+  const list: ChildList = { key, spec };
   const load = async () => {
-    const rows = await ctx.loaders
-      .pages(`${key}|${args.first ?? ''}|${args.after ?? ''}`, (ids) => fetchPages<R>(ctx.db, spec, args, ids))
-      .load(parentId);
+    const rows = await pageLoader<R>(ctx, list, args, children).load(parentId);
     if (spec.rowLoader) {
       const loader = spec.rowLoader(ctx.loaders);
       for (const row of rows) loader.prime((row as { id: string }).id, row);

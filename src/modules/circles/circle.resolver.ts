@@ -10,6 +10,7 @@ import { Organisation, OrganisationConnection } from '../organisations/organisat
 import { circleOrganisationsPage } from '../organisations/organisation.service.js';
 import { ThreadConnection, ThreadsArgs } from '../discussions/discussion.type.js';
 import { circleThreadsPage } from '../discussions/discussion.service.js';
+import { planNodes } from '../../shared/prefetch.js';
 import { nodesSelect } from '../../shared/selection.js';
 import { ResourceConnection } from '../resources/resource.type.js';
 import { circleResourcesPage } from '../resources/resource.service.js';
@@ -51,8 +52,8 @@ export class CircleResolver {
     nullable: true,
     description: 'One circle by its slug. NOT_FOUND when it does not exist or the viewer may not see it. Needs sign-in.',
   })
-  circle(@Arg('slug', () => String, { description: 'The circle\u2019s slug.' }) slug: string, @Ctx() ctx: Context) {
-    return circles.circleBySlug(ctx, slug);
+  circle(@Arg('slug', () => String, { description: 'The circle\u2019s slug.' }) slug: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return circles.circleBySlug(ctx, slug, info);
   }
 
   @FieldResolver(() => Region, { nullable: true, description: 'Where the circle works.' })
@@ -79,7 +80,7 @@ export class CircleResolver {
 
   @FieldResolver(() => ThreadConnection, { description: 'Discussion threads; most recent activity first unless `orderBy` says otherwise.' })
   threads(@Root() circle: CircleRow, @Args(() => ThreadsArgs) args: ThreadsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return circleThreadsPage(ctx, circle, args, nodesSelect(info, 'author'));
+    return circleThreadsPage(ctx, circle, args, nodesSelect(info, 'author'), planNodes(ctx, info, 'Thread'));
   }
 
   @FieldResolver(() => ResourceConnection, { description: 'Resources shared with the circle, most recent first.' })

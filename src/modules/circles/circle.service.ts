@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Context, Viewer } from '../../context.js';
 import { standingIn } from '../../context.js';
@@ -17,7 +18,8 @@ import {
 } from '../../db/schema.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import { can, canCreateCircle, canRead, isModerator, type CircleRole } from '../../auth/permissions.js';
-import { assertCan, circleFor, circleVisibleTo, requireViewer } from '../../auth/guard.js';
+import { assertCan, circleFor, circlesWithStanding, circleVisibleTo, requireViewer } from '../../auth/guard.js';
+import { planFor, Selection } from '../../shared/prefetch.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { decodeCursor, type PageArgs, type SortKey } from '../../shared/connection.js';
 import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
@@ -82,9 +84,24 @@ export async function readableCircle(ctx: Context, circleId: string, field = 'ci
   return circle;
 }
 
-export async function circleBySlug(ctx: Context, slug: string): Promise<CircleRow> {
-  requireViewer(ctx);
+/**
+ * A circle by slug, or NOT_FOUND. With `info`, what the query selects under the circle that can
+ * be read along (its threads, their posts, see shared/prefetch.ts) comes in the same statement
+ * as the circle and the viewer's standing, into the request's loaders.
+ */
+export async function circleBySlug(ctx: Context, slug: string, info?: GraphQLResolveInfo): Promise<CircleRow> {
+  const viewer = requireViewer(ctx);
   assertNoNul(slug, 'slug');
+  const plans = info ? planFor(ctx, Selection.of(info, 'Circle'), 'c') : [];
+  if (plans.length) {
+    const [found] = await circlesWithStanding(ctx.db, viewer.user.id, 'slug', [slug], plans);
+    ctx.loaders.circleBySlug.prime(slug, found?.circle ?? null);
+    if (found) {
+      ctx.loaders.circle.prime(found.circle.id, found.circle);
+      ctx.loaders.viewerStanding.prime(found.circle.id, found.standing);
+      plans.forEach((p, i) => p.prime(found.circle.id, found.prefetched[i]));
+    }
+  }
   const row = await ctx.loaders.circleBySlug.load(slug);
   if (!row) throw new NotFoundError('Circle', 'slug');
   return readableCircle(ctx, row.id, 'slug');

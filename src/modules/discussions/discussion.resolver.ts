@@ -4,6 +4,7 @@ import type { Context } from '../../context.js';
 import type { PostRow, ThreadRow } from '../../db/schema.js';
 import { PageArgs, SdgGoal } from '../../shared/graphql.js';
 import { nodesSelect } from '../../shared/selection.js';
+import { planNodes } from '../../shared/prefetch.js';
 import { sdgGoal } from '../../shared/sdg-goals.js';
 import { Circle } from '../circles/circle.type.js';
 import { User } from '../users/user.type.js';
@@ -63,7 +64,7 @@ export class ThreadResolver {
 
   @FieldResolver(() => PostConnection, { description: 'All posts in the order written, replies included (see `Post.replyTo`).' })
   posts(@Root() thread: ThreadRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return discussions.threadPostsPage(ctx, thread, args, nodesSelect(info, 'author'));
+    return discussions.threadPostsPage(ctx, thread, args, nodesSelect(info, 'author'), planNodes(ctx, info, 'Post'));
   }
 
   @FieldResolver(() => [ReactionGroup], { description: 'Reactions to the thread itself, one group per kind present; none shown while it is hidden.' })
@@ -137,7 +138,7 @@ export class PostResolver {
 
   @FieldResolver(() => PostConnection, { description: 'Replies to this post, oldest first.' })
   replies(@Root() post: PostRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return discussions.postRepliesPage(ctx, post, args, nodesSelect(info, 'author'));
+    return discussions.postRepliesPage(ctx, post, args, nodesSelect(info, 'author'), planNodes(ctx, info, 'Post'));
   }
 
   @FieldResolver(() => Boolean, { description: 'The post was deleted; its place in the thread stays.' })

@@ -3,7 +3,20 @@ import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../../context.js';
 import type { Tx } from '../../db/client.js';
-import { circleMembers, circles, posts, reactions, threadSdgGoals, threads, type CircleRow, type PostRow, type ThreadRow } from '../../db/schema.js';
+import {
+  circleMembers,
+  circles,
+  posts,
+  reactions,
+  threadSdgGoals,
+  threads,
+  userColumns,
+  users,
+  type CircleRow,
+  type PostRow,
+  type ThreadRow,
+  type UserRow,
+} from '../../db/schema.js';
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { assertCan, circleFor, orgAdminOf, requireViewer } from '../../auth/guard.js';
 import type { Standing } from '../../auth/permissions.js';
@@ -12,9 +25,11 @@ import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { mentionedHandles } from '../../shared/handles.js';
 import { fromGlobalId, optionalGlobalId, parseGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
-import { childConnection, type ChildListSpec } from '../../shared/lists.js';
+import { childConnection, pagePlanner, type ChildList } from '../../shared/lists.js';
+import { binder, columnsOf, keepable, prefetchable, ref, relationPlanner, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
+import { preparable, prepared } from '../../db/prepared.js';
 import { ThreadOrder } from '../../shared/graphql.js';
-import type { ReactionContent, ReactionGroup } from '../../loaders.js';
+import { REACTION_CONTENTS, type Loaders, type ReactionContent, type ReactionGroup } from '../../loaders.js';
 import { assertSdgGoal, readableCircle } from '../circles/circle.service.js';
 import { assertNotHidden } from '../moderation/moderation.service.js';
 import type {
@@ -52,48 +67,125 @@ function authorsIf(ctx: Context, wanted: boolean, column: PgColumn) {
   return wanted ? { column, into: ctx.loaders.user } : undefined;
 }
 
-export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: ThreadsArgs, withAuthors = false) {
-  await readableCircle(ctx, circle.id);
+/** A circle's threads in the order asked, as its resolver and its planner both read them. */
+function circleThreadsList(ctx: Context, args: ThreadsArgs, withAuthors: boolean): ChildList {
   assertSdgGoal(args.sdgGoal);
   const order = args.orderBy ?? ThreadOrder.LAST_ACTIVITY;
-  const spec: ChildListSpec = {
-    table: threads,
-    keys: THREAD_ORDERS[order],
-    parent: threads.circleId,
-    parentField: 'circleId',
-    rowLoader: (l) => l.thread,
-    author: authorsIf(ctx, withAuthors, threads.authorId),
-    where:
-      args.sdgGoal != null
-        ? sql`exists (select 1 from ${threadSdgGoals} where ${threadSdgGoals.threadId} = ${threads.id} and ${threadSdgGoals.goal} = ${args.sdgGoal})`
-        : undefined,
+  return {
+    key: `threads:${order}:${args.sdgGoal ?? ''}:${withAuthors}`,
+    spec: {
+      table: threads,
+      keys: THREAD_ORDERS[order],
+      parent: threads.circleId,
+      parentField: 'circleId',
+      rowLoader: (l) => l.thread,
+      author: authorsIf(ctx, withAuthors, threads.authorId),
+      where:
+        args.sdgGoal != null
+          ? sql`exists (select 1 from ${threadSdgGoals} where ${threadSdgGoals.threadId} = ${threads.id} and ${threadSdgGoals.goal} = ${args.sdgGoal})`
+          : undefined,
+    },
   };
-  return childConnection<ThreadRow>(ctx, `threads:${order}:${args.sdgGoal ?? ''}:${withAuthors}`, spec, args, circle.id);
+}
+
+/** Posts under a thread (all of them) or under a post (its replies), oldest first. */
+function postsList(ctx: Context, under: 'thread' | 'post', withAuthors: boolean): ChildList {
+  return {
+    key: `${under === 'thread' ? 'threadPosts' : 'postReplies'}:${withAuthors}`,
+    spec: {
+      table: posts,
+      keys: POST_KEYS,
+      parent: under === 'thread' ? posts.threadId : posts.replyToId,
+      parentField: under === 'thread' ? 'threadId' : 'replyToId',
+      rowLoader: (l) => l.post,
+      author: authorsIf(ctx, withAuthors, posts.authorId),
+    },
+  };
+}
+
+export async function circleThreadsPage(ctx: Context, circle: CircleRow, args: ThreadsArgs, withAuthors = false, children: readonly Prefetch[] = []) {
+  await readableCircle(ctx, circle.id);
+  const { key, spec } = circleThreadsList(ctx, args, withAuthors);
+  return childConnection<ThreadRow>(ctx, key, spec, args, circle.id, undefined, children);
 }
 
 /** All posts of a thread in the order they were written, replies included (see `replyTo`). */
-export function threadPostsPage(ctx: Context, thread: ThreadRow, args: PageArgs, withAuthors = false) {
-  const spec: ChildListSpec = {
-    table: posts,
-    keys: POST_KEYS,
-    parent: posts.threadId,
-    parentField: 'threadId',
-    rowLoader: (l) => l.post,
-    author: authorsIf(ctx, withAuthors, posts.authorId),
-  };
-  return childConnection<PostRow>(ctx, `threadPosts:${withAuthors}`, spec, args, thread.id);
+export function threadPostsPage(ctx: Context, thread: ThreadRow, args: PageArgs, withAuthors = false, children: readonly Prefetch[] = []) {
+  const { key, spec } = postsList(ctx, 'thread', withAuthors);
+  return childConnection<PostRow>(ctx, key, spec, args, thread.id, undefined, children);
 }
 
-export function postRepliesPage(ctx: Context, post: PostRow, args: PageArgs, withAuthors = false) {
-  const spec: ChildListSpec = {
-    table: posts,
-    keys: POST_KEYS,
-    parent: posts.replyToId,
-    parentField: 'replyToId',
-    rowLoader: (l) => l.post,
-    author: authorsIf(ctx, withAuthors, posts.authorId),
+export function postRepliesPage(ctx: Context, post: PostRow, args: PageArgs, withAuthors = false, children: readonly Prefetch[] = []) {
+  const { key, spec } = postsList(ctx, 'post', withAuthors);
+  return childConnection<PostRow>(ctx, key, spec, args, post.id, undefined, children);
+}
+
+/**
+ * Reaction groups of a thread or post read along with it: the same groups, counts and the
+ * viewer's own reactions as the reactions loaders read, put in them.
+ */
+function reactionsPlanner(subject: PgColumn, into: (loaders: Loaders) => { prime(id: string, groups: ReactionGroup[]): unknown }): Planner {
+  const order = (g: ReactionGroup) => REACTION_CONTENTS.indexOf(g.content);
+  return (ctx, _field, prefix) => {
+    const viewerId = ctx.viewer?.user.id ?? null;
+    const values: Values = viewerId ? { [`${prefix}viewer`]: viewerId } : {};
+    return {
+      shape: `reactions(${subject.name}:${viewerId ? 'viewer' : 'anonymous'})`,
+      values,
+      inline: false,
+      json: (parent, bind) => {
+        const r = sql.identifier(`${prefix}r`);
+        const mine = viewerId ? sql`bool_or(${r}.user_id = ${bind(`${prefix}viewer`)})` : sql`false`;
+        return sql`(select coalesce(json_agg(json_build_array(g.content, g.n, g.mine)), '[]'::json) from (select ${r}.content, count(*)::int as n, ${mine} as mine from ${reactions} as ${r} where ${r}.${sql.identifier(subject.name)} = ${ref(parent, 'id')} group by ${r}.content) as g)`;
+      },
+      prime: (parentId, value) => {
+        const groups = ((value ?? []) as [ReactionContent, number, boolean][]).map(([content, count, mine]) => ({ content, count, viewerHasReacted: Boolean(mine) }));
+        into(ctx.loaders).prime(parentId, groups.sort((a, b) => order(a) - order(b)));
+      },
+    };
   };
-  return childConnection<PostRow>(ctx, `postReplies:${withAuthors}`, spec, args, post.id);
+}
+
+prefetchable('Circle', 'threads', pagePlanner('Thread', circleThreadsList));
+prefetchable('Thread', 'posts', pagePlanner('Post', (ctx, _args, withAuthors) => postsList(ctx, 'thread', withAuthors)));
+prefetchable('Post', 'replies', pagePlanner('Post', (ctx, _args, withAuthors) => postsList(ctx, 'post', withAuthors)));
+prefetchable('Thread', 'author', relationPlanner<UserRow>(users, threads.authorId, userColumns, (ctx) => ctx.loaders.user));
+prefetchable('Post', 'author', relationPlanner<UserRow>(users, posts.authorId, userColumns, (ctx) => ctx.loaders.user));
+prefetchable('Post', 'replyTo', relationPlanner<PostRow>(posts, posts.replyToId, columnsOf(posts), (ctx) => ctx.loaders.post));
+prefetchable('Thread', 'reactionGroups', reactionsPlanner(reactions.threadId, (l) => l.threadReactions));
+prefetchable('Post', 'reactionGroups', reactionsPlanner(reactions.postId, (l) => l.postReactions));
+
+/**
+ * A thread with its circle and the viewer's standing in it, and whatever the query selects under
+ * the thread that can be read along (its posts with their authors and reactions, see
+ * shared/prefetch.ts), in one statement, into the request's loaders: `node(id)` on a thread then
+ * checks and answers from them. Nothing is decided here; the resolvers decide as always.
+ */
+export async function readThreadWith(ctx: Context, threadId: string, plans: readonly Prefetch[]): Promise<void> {
+  const viewerId = requireViewer(ctx).user.id;
+  const all: Values = { id: threadId, viewer: viewerId, ...valuesOf(plans) };
+  const key = `threadWith:${shapesOf(plans)}`;
+  const prepare = keepable(plans) && preparable(key);
+  const bind = binder(prepare, all);
+  const query = () =>
+    ctx.db
+      .select({
+        thread: threads,
+        circle: circles,
+        role: circleMembers.role,
+        orgAdmin: orgAdminOf(bind('viewer'), circles.id),
+        prefetched: sql<unknown[]>`json_build_array(${sql.join(plans.map((p) => p.json('threads', bind)), sql`, `)})`,
+      })
+      .from(threads)
+      .innerJoin(circles, eq(circles.id, threads.circleId))
+      .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, bind('viewer') as string)))
+      .where(eq(threads.id, bind('id') as string));
+  const [row] = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(all) : await query();
+  ctx.loaders.thread.prime(threadId, row?.thread ?? null);
+  if (!row) return;
+  ctx.loaders.circle.prime(row.circle.id, row.circle);
+  ctx.loaders.viewerStanding.prime(row.circle.id, { role: row.role ?? null, orgAdmin: Boolean(row.orgAdmin) });
+  plans.forEach((p, i) => p.prime(threadId, row.prefetched[i]));
 }
 
 /** A thread the viewer may read, or NOT_FOUND. */

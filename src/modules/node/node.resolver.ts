@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { BadInputError } from '../../errors.js';
 import { Node } from '../../shared/graphql.js';
@@ -7,8 +8,8 @@ import { nodeById } from './node.service.js';
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null when it does not exist or the viewer may not see it.' })
-  node(@Arg('id', () => ID, { description: 'A global ID.' }) id: string, @Ctx() ctx: Context) {
-    return nodeById(ctx, id);
+  node(@Arg('id', () => ID, { description: 'A global ID.' }) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return nodeById(ctx, id, info);
   }
 
   @Query(() => [Node], {

@@ -1,9 +1,11 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { and, eq } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { resources } from '../../db/schema.js';
 import { parseGlobalId, type NodeTypeName } from '../../shared/ids.js';
 import { readableCircle } from '../circles/circle.service.js';
-import { readableThread } from '../discussions/discussion.service.js';
+import { readableThread, readThreadWith } from '../discussions/discussion.service.js';
+import { planFor, Selection } from '../../shared/prefetch.js';
 import { seesHiddenIn, visibleReport } from '../moderation/moderation.service.js';
 import { ownNotification } from '../notifications/notification.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
@@ -26,7 +28,7 @@ async function visible(check: Promise<unknown>): Promise<boolean> {
  * Any node by global ID, or null when it does not exist, the ID is malformed, or the viewer may
  * not see it: the three look the same from outside.
  */
-export async function nodeById(ctx: Context, globalId: string): Promise<Tagged | null> {
+export async function nodeById(ctx: Context, globalId: string, info?: GraphQLResolveInfo): Promise<Tagged | null> {
   const parsed = parseGlobalId(globalId);
   if (!parsed) return null;
   const { type, id } = parsed;
@@ -41,6 +43,11 @@ export async function nodeById(ctx: Context, globalId: string): Promise<Tagged |
     case 'Circle':
       return ctx.viewer && (await visible(readableCircle(ctx, id))) ? tag(await ctx.loaders.circle.load(id)) : null;
     case 'Thread':
+      if (ctx.viewer && info) {
+        // A thread page: the thread, its circle, the viewer's standing and its posts in one read.
+        const plans = planFor(ctx, Selection.of(info, 'Thread'), 't');
+        if (plans.length) await readThreadWith(ctx, id, plans);
+      }
       return ctx.viewer && (await visible(readableThread(ctx, id))) ? tag(await ctx.loaders.thread.load(id)) : null;
     case 'Post': {
       const post = ctx.viewer ? await ctx.loaders.post.load(id) : null;
