@@ -11,6 +11,8 @@ import { DEFAULT_QUERY_LIMITS } from '../src/shared/limits.js';
 
 let hub: TestHub;
 let viewer: Actor;
+let bima: Actor;
+let kit: ReturnType<typeof seedKit>;
 
 const NESTED = `query($n: Int!) {
   circles(first: $n) {
@@ -57,10 +59,11 @@ beforeAll(async () => {
   // 3 circles x 20 threads x 20 posts costs about 960,000 by the hub's count: past the production
   // limit (test/limits.test.ts), which is not what this file measures.
   hub = await startHub({ queryLimits: { maxCost: 2_000_000 } });
-  const kit = seedKit(hub);
+  kit = seedKit(hub);
   viewer = await kit.user('Viewer');
   // Threads come from the viewer, posts from two others: post authors are never already loaded.
-  const [alice, bima] = await Promise.all([kit.user('Alice'), kit.user('Bima')]);
+  const [alice, b] = await Promise.all([kit.user('Alice'), kit.user('Bima')]);
+  bima = b;
   const org = await viewer.createOrg();
   const circles: Ref[] = [];
   for (let c = 0; c < 3; c++) circles.push(await viewer.createCircle({ orgs: [org], sdgGoals: [c + 1] }));
@@ -232,6 +235,57 @@ describe('connections read only what the client selects', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const forged = await viewer.gql(`{ circles(after: "bm90IGEgY3Vyc29y") { totalCount } }`);
     expect(forged.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('look-ahead reads (a page with what is selected under it, in one statement)', () => {
+  const THREAD_FIELDS = `title author { displayName } reactionGroups { content count viewerHasReacted }`;
+  const POST_FIELDS = `id body isHidden author { displayName } replyTo { id body } reactionGroups { content count viewerHasReacted }`;
+
+  it('answers a thread page exactly as the same fields read one object at a time, for each viewer', async () => {
+    const slug = ok<any>(await viewer.gql(`{ circles(first: 1) { nodes { slug } } }`)).circles.nodes[0].slug;
+    const threadId = ok<any>(await viewer.gql(`{ circle(slug: "${slug}") { threads(first: 1) { nodes { id } } } }`)).circle.threads.nodes[0].id;
+    for (const who of [viewer, bima]) {
+      const before = hub.statements.length;
+      const page = ok<any>(await who.gql(`query($id: ID!) { node(id: $id) { ... on Thread { ${THREAD_FIELDS} posts(first: 10) { nodes { ${POST_FIELDS} } } } } }`, { id: threadId })).node;
+      const own = hub.statements.slice(before).filter((q) => !q.includes('"rate_limits"') && !/"sessions"/.test(q));
+      expect(own, 'the thread, its circle, the standing, posts, authors, replies and reactions').toHaveLength(1);
+      expect(page.posts.nodes).toHaveLength(4);
+      expect(page.posts.nodes.some((p: any) => p.replyTo) && page.posts.nodes.some((p: any) => p.reactionGroups.length)).toBe(true);
+
+      // nodes(ids) reads each object by itself through the loaders: no look-ahead at the root.
+      const ids = page.posts.nodes.map((p: any) => p.id);
+      const one = ok<any>(await who.gql(`query($ids: [ID!]!, $t: ID!) { nodes(ids: $ids) { ... on Post { ${POST_FIELDS} } } t: nodes(ids: [$t]) { ... on Thread { ${THREAD_FIELDS} } } }`, { ids, t: threadId }));
+      expect(page.posts.nodes).toEqual(one.nodes);
+      const { posts: _posts, ...thread } = page;
+      expect(thread).toEqual(one.t[0]);
+    }
+    // The viewer never reacted to a post, Bima did: each sees their own.
+    const mine = async (who: Actor) =>
+      ok<any>(await who.gql(`query($id: ID!) { node(id: $id) { ... on Thread { posts(first: 10) { nodes { reactionGroups { viewerHasReacted } } } } } }`, { id: threadId }))
+        .node.posts.nodes.flatMap((p: any) => p.reactionGroups.map((g: any) => g.viewerHasReacted));
+    expect(await mine(viewer)).toEqual([false]);
+    expect(await mine(bima)).toEqual([true]);
+  });
+
+  it('gives someone outside a members-only circle nothing of what it would read along', async () => {
+    const stranger = await kit.user('Stranger');
+    const org = await viewer.createOrg();
+    const hidden = await viewer.createCircle({ orgs: [org], visibility: 'MEMBERS_ONLY' });
+    const made = ok<any>(await viewer.gql(`mutation { createThread(input: { circleId: "${hidden.id}", title: "Rahasia", body: "Isi" }) { thread { id } } }`));
+    const threadId = made.createThread.thread.id;
+    ok(await viewer.gql(`mutation { createPost(input: { threadId: "${threadId}", body: "Tersembunyi" }) { post { id } } }`));
+    const slug = ok<any>(await viewer.gql(`query($id: ID!) { node(id: $id) { ... on Circle { slug } } }`, { id: hidden.id })).node.slug;
+
+    const feed = await stranger.gql(`{ circle(slug: "${slug}") { threads(first: 5) { nodes { title posts(first: 3) { nodes { body } } } } } }`);
+    expect(feed.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(feed)).not.toMatch(/Rahasia|Tersembunyi/);
+    const page = await stranger.gql(`query($id: ID!) { node(id: $id) { ... on Thread { title posts(first: 5) { nodes { body } } } } }`, { id: threadId });
+    expect(page.data?.node).toBeNull();
+    expect(JSON.stringify(page)).not.toMatch(/Rahasia|Tersembunyi/);
+    // ...while the member reads both.
+    const member = ok<any>(await viewer.gql(`query($id: ID!) { node(id: $id) { ... on Thread { title posts(first: 5) { nodes { body } } } } }`, { id: threadId }));
+    expect(member.node).toEqual({ title: 'Rahasia', posts: { nodes: [{ body: 'Tersembunyi' }] } });
   });
 });
 
