@@ -16,6 +16,8 @@ export interface Config {
   corsOrigins: string[];
   /** Serve the GraphQL explorer to browsers at GET /graphql. */
   explorer: boolean;
+  /** Read what a query selects under a row in the row's own statement (shared/prefetch.ts). */
+  lookahead: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Session lifetimes, proxies to trust and abuse limits (defaults in auth/policy.ts). */
   security: PolicyOverrides;
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The demo accounts' password is in the README: a production database gets them only when asked.
     demoData: bool(env, 'DEMO_DATA', !production),
     explorer: bool(env, 'EXPLORER', true),
+    lookahead: bool(env, 'LOOKAHEAD', true),
     corsOrigins: corsOrigins(env),
     logLevel: logLevel as Config['logLevel'],
     security: {

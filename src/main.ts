@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { setLookahead } from './shared/prefetch.js';
 import { createDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { DEMO_COORDINATOR_EMAIL, seedDemoData } from './demo/seed.js';
@@ -18,6 +19,7 @@ async function main() {
   };
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  setLookahead(config.lookahead);
   const database = await createDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,

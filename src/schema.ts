@@ -5,6 +5,8 @@ import type { Context } from './context.js';
 import { UnauthenticatedError } from './errors.js';
 import { toGlobalId, type NodeTypeName } from './shared/ids.js';
 import { validateArgument } from './shared/validation.js';
+// Registers the relations read along with their rows (see shared/prefetch.ts).
+import './lookahead.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import { CircleMembershipResolver, CircleResolver } from './modules/circles/circle.resolver.js';
 import { PostResolver, ThreadResolver } from './modules/discussions/discussion.resolver.js';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub.js';
 import { ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
 import { DEFAULT_QUERY_LIMITS } from '../src/shared/limits.js';
+import { setLookahead } from '../src/shared/prefetch.js';
 
 /**
  * A feed of circles > threads > posts costs the same number of SQL statements whatever the
@@ -266,6 +267,48 @@ describe('look-ahead reads (a page with what is selected under it, in one statem
         .node.posts.nodes.flatMap((p: any) => p.reactionGroups.map((g: any) => g.viewerHasReacted));
     expect(await mine(viewer)).toEqual([false]);
     expect(await mine(bima)).toEqual([true]);
+  });
+
+  it('answers every shape the same with look-ahead on and off (LOOKAHEAD=false), in fewer statements', async () => {
+    const slug = ok<any>(await viewer.gql(`{ circles(first: 1) { nodes { slug } } }`)).circles.nodes[0].slug;
+    const page = ok<any>(await viewer.gql(`{ circle(slug: "${slug}") { threads(first: 2) { pageInfo { endCursor } nodes { id posts(first: 1) { pageInfo { endCursor } } } } } }`)).circle.threads;
+    const threadId = page.nodes[0].id;
+    const documents: [string, Record<string, unknown>][] = [
+      [`query($slug: String!) { circle(slug: $slug) { name region { name } threads(first: 5) { nodes { title postCount author { displayName } reactionGroups { content count viewerHasReacted } posts(first: 3) { nodes { body author { handle } reactionGroups { content count } } } } } } }`, { slug }],
+      [`query($slug: String!, $after: String) { circle(slug: $slug) { threads(first: 3, after: $after, orderBy: NEWEST) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { title circle { name } posts(first: 2) { totalCount nodes { body } } } } } } }`, { slug, after: page.pageInfo.endCursor }],
+      [`query($slug: String!) { circle(slug: $slug) { threads(first: 4, sdgGoal: 1) { nodes { title author { displayName } } } members(first: 5, role: PARTICIPANT) { nodes { role user { displayName } organisation { name } circle { name } } } } }`, { slug }],
+      [`{ circles(first: 3) { totalCount nodes { name members(first: 3) { pageInfo { hasNextPage } nodes { role user { displayName } } } threads(first: 3) { nodes { title posts(first: 2) { nodes { body thread { title } replyTo { body } } } } } } } }`, {}],
+      [`{ organisations(first: 5) { nodes { name region { name } members(first: 3) { nodes { role user { displayName organisations(first: 2) { nodes { role } } } } } } } }`, {}],
+      [`query($id: ID!, $after: String) { node(id: $id) { id ... on Thread { title circle { name } posts(first: 2, after: $after) { pageInfo { hasNextPage } nodes { body author { displayName } replyTo { id } reactionGroups { content count viewerHasReacted } replies(first: 2) { nodes { body author { displayName } } } } } } } }`, { id: threadId, after: page.nodes[0].posts.pageInfo.endCursor }],
+    ];
+    const runAll = async () => {
+      const out = [];
+      for (const [query, variables] of documents) {
+        const before = hub.statements.length;
+        const res = await viewer.gql(query, variables);
+        expect(res.errors, query).toBeUndefined();
+        const statements = hub.statements.slice(before).filter((q) => !q.includes('"rate_limits"') && !/"sessions"/.test(q));
+        if (process.env.SHOW_SQL) console.log(query, statements);
+        out.push({ data: res.data, statements: statements.length });
+      }
+      return out;
+    };
+    const on = await runAll();
+    setLookahead(false);
+    let off;
+    try {
+      off = await runAll();
+    } finally {
+      setLookahead(true);
+    }
+    documents.forEach(([query], i) => {
+      expect(on[i].data, query).toEqual(off[i].data);
+      expect(on[i].statements, query).toBeLessThan(off[i].statements);
+    });
+    // The shapes of the issue: a circle and everything under it in one statement; a list of
+    // circles with members, threads, posts and replies under every row in one (and one count).
+    expect(on[0].statements).toBe(1);
+    expect(on[3].statements).toBe(2);
   });
 
   it('gives someone outside a members-only circle nothing of what it would read along', async () => {

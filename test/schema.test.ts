@@ -14,6 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { buildSchema, printSdl } from '../src/schema.js';
+import { plannedFields } from '../src/shared/prefetch.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -76,5 +77,18 @@ describe('the schema', () => {
       (b.type === 'FIELD_REMOVED' && /^Subscription\.\w+ was removed\.$/.test(b.description));
     const others = breaks.filter((b) => !allowed(b)).map((b) => `${b.type}: ${b.description}`);
     expect(others, `the emitted schema breaks the contract:\n  ${others.join('\n  ')}`).toEqual([]);
+  });
+});
+
+describe('look-ahead planners', () => {
+  it('are registered only for fields the schema has, so a renamed field cannot silently lose its plan', () => {
+    const fields = plannedFields();
+    expect(fields.length).toBeGreaterThan(30);
+    const missing = fields.filter((f) => {
+      const [type, field] = f.split('.');
+      const t = schema.getType(type);
+      return !isObjectType(t) || !t.getFields()[field];
+    });
+    expect(missing).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { userColumns, users, type UserRow } from '../db/schema.js';
 import { BadInputError } from '../errors.js';
 import type { Queryable } from '../db/client.js';
+import type { Loaders } from '../loaders.js';
 import { prepared } from '../db/prepared.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -216,6 +217,11 @@ export interface ListSpec {
    * loader, so the rows' `author` fields cost no statement. Set only when the query selects them.
    */
   author?: { column: PgColumn; into: { prime(id: string, user: UserRow): unknown } };
+  /**
+   * The by-id loader of the rows' own table: the page's rows are put in it, so fields that point
+   * back into the page (a reply's `replyTo`, a check on a circle of the page) cost no query.
+   */
+  rowLoader?: (loaders: Loaders) => { prime(id: string, row: any): unknown };
 }
 
 /** Rows of a page read with their authors: the rows, each author handed to the loader. */

@@ -1,7 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context } from '../context.js';
-import type { Loaders } from '../loaders.js';
 import { preparable, prepared } from '../db/prepared.js';
 import {
   countAll,
@@ -11,11 +10,11 @@ import {
   fetchPages,
   keysetAfter,
   lazyConnection,
+  orderOf,
   pageSize,
   type Connection,
   type ListSpec,
   type PageArgs,
-  type SortKey,
 } from './connection.js';
 import {
   binder,
@@ -36,12 +35,14 @@ import {
 export type ChildListSpec = ListSpec & {
   parent: PgColumn;
   parentField: string;
-  /**
-   * The by-id loader of the rows' own table: the page's rows are put in it, so fields that point
-   * back into the page (a reply's `replyTo`) cost no query.
-   */
-  rowLoader?: (loaders: Loaders) => { prime(id: string, row: any): unknown };
 };
+
+/** Puts a page's rows in their table's by-id loader, if the list names one (ListSpec.rowLoader). */
+function primeRows(ctx: Context, spec: ListSpec, rows: readonly object[]): void {
+  if (!spec.rowLoader) return;
+  const loader = spec.rowLoader(ctx.loaders);
+  for (const row of rows) loader.prime((row as { id: string }).id, row);
+}
 
 /** A list under a parent as its resolver and its planner both name it. */
 export interface ChildList {
@@ -62,38 +63,41 @@ function pageLoader<R>(ctx: Context, list: ChildList, args: PageArgs, children: 
 }
 
 /** The placeholders of a page: its limit (one more row than shown) and its cursor's values. */
-function pageValues(list: ChildList, args: PageArgs, prefix: string): { values: Values; after: boolean } {
+function pageValues(spec: ListSpec, args: PageArgs, prefix: string): { values: Values; after: boolean } {
   const values: Values = { [`${prefix}limit`]: pageSize(args.first) + 1 };
   if (args.after == null) return { values, after: false };
-  decodeCursor(args.after, list.spec.keys).forEach((v, i) => (values[`${prefix}after${i}`] = v));
+  decodeCursor(args.after, spec.keys).forEach((v, i) => (values[`${prefix}after${i}`] = v));
   return { values, after: true };
 }
 
 /**
- * SQL: the page of `list` under the parent `parentId` as a JSON array of rows, each row an array
- * of the table's columns followed by what each child reads along for it. The page is limited
- * before anything is read for its rows, so each child costs an index probe per row shown.
+ * SQL: a page of `spec` (under the parent `parentId`, when given) as a JSON array of rows, each
+ * row an array of the table's columns followed by what each child reads along for it. The page
+ * is limited before anything is read for its rows, so each child costs an index probe per row.
+ * The table keeps its own name inside, so a list's filter (written on its table) applies as is;
+ * what is read along names its own tables with `prefix`, and the parent row by its alias.
  */
-function pageJson(list: ChildList, after: boolean, children: readonly Prefetch[], prefix: string, parentId: SQL, bind: Bind): SQL {
-  const table = `${prefix}t`;
+function pageJson(spec: ListSpec, after: boolean, children: readonly Prefetch[], prefix: string, parentId: SQL | null, bind: Bind): SQL {
   const page = `${prefix}p`;
-  const { spec } = list;
-  const keysOf = (alias: string) => spec.keys.map((k) => ({ ...k, column: ref(alias, k.column) as unknown as PgColumn }));
-  const order = (keys: SortKey[]) => sql.join(keys.map((k) => sql`${k.column} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`, `);
-  const where = [sql`${ref(table, spec.parent)} = ${parentId}`];
-  if (after) where.push(keysetAfter(keysOf(table), spec.keys.map((_, i) => bind(`${prefix}after${i}`))));
+  const where = and(
+    parentId && spec.parent ? sql`${spec.parent} = ${parentId}` : undefined,
+    spec.where,
+    after ? keysetAfter(spec.keys, spec.keys.map((_, i) => bind(`${prefix}after${i}`))) : undefined,
+  );
+  const pageOrder = sql.join(spec.keys.map((k) => sql`${ref(page, k.column)} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`, `);
   const row = jsonRow(page, columnsOf(spec.table), children.map((c) => c.json(page, bind)));
-  return sql`(select coalesce(json_agg(${row} order by ${order(keysOf(page))}), '[]'::json) from (select * from ${spec.table} as ${sql.identifier(table)} where ${sql.join(where, sql` and `)} order by ${order(keysOf(table))} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
+  return sql`(select coalesce(json_agg(${row} order by ${pageOrder}), '[]'::json) from (select * from ${spec.table} where ${where ?? sql`true`} order by ${sql.join(orderOf(spec.keys), sql`, `)} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
 }
 
 /** Reads a page `pageJson` built: its rows, each child handed what it read for its row. */
-function decodePage<R>(list: ChildList, children: readonly Prefetch[], value: unknown): R[] {
-  const columns = columnsOf(list.spec.table);
+function decodePage<R>(spec: ListSpec, children: readonly Prefetch[], value: unknown): R[] {
+  const columns = columnsOf(spec.table);
   const width = Object.keys(columns).length;
   const decode = rowDecoder<R>(columns);
   return ((value ?? []) as unknown[][]).map((values) => {
     const row = decode(values);
-    const id = (row as { id: string }).id;
+    // Rows of a join table (memberships) have no id: what they read along is keyed by its own.
+    const id = (row as { id?: string }).id ?? '';
     children.forEach((child, i) => child.prime(id, values[width + i]));
     return row;
   });
@@ -101,7 +105,7 @@ function decodePage<R>(list: ChildList, children: readonly Prefetch[], value: un
 
 /** The same page of a list for many parents, as JSON with what `children` read along, in one statement. */
 async function fetchPagesWith<R>(ctx: Context, list: ChildList, args: PageArgs, children: readonly Prefetch[], parentIds: readonly string[]) {
-  const { values: own, after } = pageValues(list, args, '');
+  const { values: own, after } = pageValues(list.spec, args, '');
   const values: Values = { parents: [...new Set(parentIds)], ...own, ...valuesOf(children) };
   const key = `pagesWith:${list.key}:${after ? 'after' : 'first'}:${shapesOf(children)}`;
   const prepare = list.spec.where === undefined && keepable(children) && preparable(key);
@@ -110,12 +114,12 @@ async function fetchPagesWith<R>(ctx: Context, list: ChildList, args: PageArgs, 
     ctx.db
       .select({
         parentId: sql<string>`parents.parent_id`,
-        page: sql<unknown>`${pageJson(list, after, children, '', sql`parents.parent_id`, bind)}`,
+        page: sql<unknown>`${pageJson(list.spec, after, children, '', sql`parents.parent_id`, bind)}`,
       })
       .from(sql`unnest(${bind('parents')}::uuid[]) as parents(parent_id)`);
   const rows = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(values) : await query();
   const byParent = new Map<string, R[]>(parentIds.map((id) => [id, []]));
-  for (const r of rows) byParent.set(r.parentId, decodePage<R>(list, children, r.page));
+  for (const r of rows) byParent.set(r.parentId, decodePage<R>(list.spec, children, r.page));
   return byParent;
 }
 
@@ -132,16 +136,17 @@ export function pagePlanner(nodeType: string, listFor: (ctx: Context, args: any,
     if (!connection || !['nodes', 'edges', 'pageInfo'].some((f) => connection.has(f))) return null;
     const rows = connection.nodes(nodeType);
     const list = listFor(ctx, args, rows?.has('author') ?? false);
-    if (!list || list.spec.where !== undefined) return null;
-    const { values: own, after } = pageValues(list, args, prefix);
+    if (!list) return null;
+    const { values: own, after } = pageValues(list.spec, args, prefix);
     const children = planFor(ctx, rows, `${prefix}c`);
     return {
       shape: `page(${list.key}|${after ? 'after' : 'first'}|${shapesOf(children)})`,
       values: { ...own, ...valuesOf(children) },
-      inline: !keepable(children),
-      json: (parent, bind) => pageJson(list, after, children, prefix, ref(parent, 'id'), bind),
+      // A filter carries its values in its SQL text: such a statement is built for each request.
+      inline: list.spec.where !== undefined || !keepable(children),
+      json: (parent, bind) => pageJson(list.spec, after, children, prefix, ref(parent, 'id'), bind),
       prime: (parentId, value) => {
-        const rows = decodePage(list, children, value);
+        const rows = decodePage(list.spec, children, value);
         pageLoader(ctx, list, args, children).prime(parentId, rows);
       },
     };
@@ -165,10 +170,7 @@ export function childConnection<R extends object, T = R>(
   const list: ChildList = { key, spec };
   const load = async () => {
     const rows = await pageLoader<R>(ctx, list, args, children).load(parentId);
-    if (spec.rowLoader) {
-      const loader = spec.rowLoader(ctx.loaders);
-      for (const row of rows) loader.prime((row as { id: string }).id, row);
-    }
+    primeRows(ctx, spec, rows);
     return { rows, nodes: nodesOf ? await nodesOf(rows.slice(0, pageSize(args.first))) : undefined };
   };
   return lazyConnection<R, T>(load, args, spec.keys, () =>
@@ -176,11 +178,30 @@ export function childConnection<R extends object, T = R>(
   );
 }
 
-/** A page of a top-level list (the organisation directory, the circles a viewer can see). */
-export function rootConnection<R extends object>(ctx: Context, spec: ListSpec, args: PageArgs): Connection<R> {
-  return lazyConnection<R>(async () => ({ rows: await fetchPage<R>(ctx.db, spec, args) }), args, spec.keys, () =>
-    countAll(ctx.db, spec.table, spec.where),
-  );
+/** A top-level page as JSON with what `children` read along for its rows, in one statement. */
+async function fetchPageWith<R>(ctx: Context, spec: ListSpec, args: PageArgs, children: readonly Prefetch[]): Promise<R[]> {
+  const { values: own, after } = pageValues(spec, args, '');
+  const values: Values = { ...own, ...valuesOf(children) };
+  const order = spec.keys.map((k) => `${k.column.name}${k.desc ? '-' : '+'}`).join(',');
+  const key = `pageWith:${getTableName(spec.table)}:${order}:${after ? 'after' : 'first'}:${shapesOf(children)}`;
+  const prepare = spec.where === undefined && keepable(children) && preparable(key);
+  const bind = binder(prepare, values);
+  const query = () => ctx.db.select({ page: sql<unknown>`${pageJson(spec, after, children, '', null, bind)}` }).from(sql`(select 1) as one`);
+  const [row] = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(values) : await query();
+  return decodePage<R>(spec, children, row.page);
+}
+
+/**
+ * A page of a top-level list (the organisation directory, the circles a viewer can see); with
+ * `children`, what the query selects under its rows that can be read along comes in its statement.
+ */
+export function rootConnection<R extends object>(ctx: Context, spec: ListSpec, args: PageArgs, children: readonly Prefetch[] = []): Connection<R> {
+  const load = async () => {
+    const rows = children.length ? await fetchPageWith<R>(ctx, spec, args, children) : await fetchPage<R>(ctx.db, spec, args);
+    primeRows(ctx, spec, rows);
+    return { rows };
+  };
+  return lazyConnection<R>(load, args, spec.keys, () => countAll(ctx.db, spec.table, spec.where));
 }
 
 /** Rows' related nodes through a loader, keeping the rows' order; missing ones are dropped. */

@@ -137,25 +137,53 @@ export type Planner = (ctx: Context, field: { selection: Selection; nodes: Field
 
 const planners = new Map<string, Planner>();
 
+let enabled = true;
+
+/** LOOKAHEAD=false: every field reads through its own loader again (the answers are the same). */
+export function setLookahead(on: boolean): void {
+  enabled = on;
+}
+
 /** Makes `Type.field` read along with its parent row's statement. */
 export function prefetchable(typeName: string, fieldName: string, planner: Planner): void {
   planners.set(`${typeName}.${fieldName}`, planner);
 }
 
-/** Everything selected under a row of `selection`'s type that can be read along with it. */
-export function planFor(ctx: Context, selection: Selection | null, prefix: string): Prefetch[] {
-  if (!selection) return [];
+const implicit = new Map<string, Planner[]>();
+
+/**
+ * Reads something along with every row of `typeName` a statement reads, selected or not: what
+ * its resolvers always need first (the viewer's standing in a circle, for every permission check).
+ */
+export function prefetchAlways(typeName: string, planner: Planner): void {
+  implicit.set(typeName, [...(implicit.get(typeName) ?? []), planner]);
+}
+
+/** `Type.field` of every field that can be read along with its parent row. */
+export const plannedFields = (): string[] => [...planners.keys()];
+
+/**
+ * Everything selected under a row of `selection`'s type that can be read along with it, and what
+ * its rows always read along (`withImplicit: false` where the statement reads that itself).
+ */
+export function planFor(ctx: Context, selection: Selection | null, prefix: string, withImplicit = true): Prefetch[] {
+  if (!selection || !enabled) return [];
   const out: Prefetch[] = [];
-  for (const nodes of selection.fields().values()) {
-    const planner = planners.get(`${selection.type.name}.${nodes[0].name.value}`);
-    if (!planner) continue;
+  const attempt = (plan: () => Prefetch | null) => {
     try {
-      const planned = planner(ctx, { selection, nodes, args: selection.args(nodes) }, `${prefix}${out.length}_`);
+      const planned = plan();
       if (planned) out.push(planned);
     } catch (err) {
       // Whatever the resolver will refuse (a bad `first`, a forged cursor), it refuses itself.
       if (!(err instanceof GraphQLError)) throw err;
     }
+  };
+  for (const nodes of selection.fields().values()) {
+    const planner = planners.get(`${selection.type.name}.${nodes[0].name.value}`);
+    if (planner) attempt(() => planner(ctx, { selection, nodes, args: selection.args(nodes) }, `${prefix}${out.length}_`));
+  }
+  if (withImplicit) {
+    for (const planner of implicit.get(selection.type.name) ?? []) attempt(() => planner(ctx, { selection, nodes: [], args: {} }, `${prefix}${out.length}_`));
   }
   return out;
 }
@@ -198,7 +226,9 @@ export const ref = (alias: string, column: PgColumn | string): SQL =>
 export function binder(prepare: boolean, values: Values): Bind {
   return (name) => {
     if (!(name in values)) throw new Error(`no value for placeholder ${name}`);
-    return prepare ? sql.placeholder(name) : values[name];
+    if (prepare) return sql.placeholder(name);
+    // An array is one parameter (`= any($1)`), not a list of them, as drizzle would spread it.
+    return Array.isArray(values[name]) ? sql.param(values[name]) : values[name];
   };
 }
 

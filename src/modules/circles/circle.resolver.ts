@@ -44,8 +44,8 @@ import * as circles from './circle.service.js';
 @Resolver(() => Circle)
 export class CircleResolver {
   @Query(() => CircleConnection, { description: 'Circles the viewer can see, by name. Needs sign-in.' })
-  circles(@Args(() => CirclesArgs) args: CirclesArgs, @Ctx() ctx: Context) {
-    return circles.listCircles(ctx, args);
+  circles(@Args(() => CirclesArgs) args: CirclesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return circles.listCircles(ctx, args, planNodes(ctx, info, 'Circle'));
   }
 
   @Query(() => Circle, {
@@ -74,8 +74,8 @@ export class CircleResolver {
   }
 
   @FieldResolver(() => CircleMembershipConnection, { description: 'Members, oldest first.' })
-  members(@Root() circle: CircleRow, @Args(() => CircleMembersArgs) args: CircleMembersArgs, @Ctx() ctx: Context) {
-    return circles.circleMembersPage(ctx, circle, args);
+  members(@Root() circle: CircleRow, @Args(() => CircleMembersArgs) args: CircleMembersArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return circles.circleMembersPage(ctx, circle, args, planNodes(ctx, info, 'CircleMembership'));
   }
 
   @FieldResolver(() => ThreadConnection, { description: 'Discussion threads; most recent activity first unless `orderBy` says otherwise.' })

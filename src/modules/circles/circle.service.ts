@@ -18,11 +18,11 @@ import {
 } from '../../db/schema.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import { can, canCreateCircle, canRead, isModerator, type CircleRole } from '../../auth/permissions.js';
-import { assertCan, circleFor, circlesWithStanding, circleVisibleTo, requireViewer } from '../../auth/guard.js';
-import { planFor, Selection } from '../../shared/prefetch.js';
+import { assertCan, circleFor, circlesWithStanding, circleVisibleTo, orgAdminOf, requireViewer } from '../../auth/guard.js';
+import { planFor, prefetchAlways, prefetchable, ref, Selection, type Prefetch } from '../../shared/prefetch.js';
 import { appendActivity } from '../../realtime/activity-log.js';
 import { decodeCursor, type PageArgs, type SortKey } from '../../shared/connection.js';
-import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
+import { childConnection, loadAll, pagePlanner, rootConnection, type ChildList, type ChildListSpec } from '../../shared/lists.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import { containsText, inRegionTree, uniqueSlug } from '../../shared/sql.js';
 import { assertNoNul } from '../../shared/validation.js';
@@ -57,7 +57,7 @@ export function assertSdgGoal(goal: number | null | undefined, field = 'sdgGoal'
 }
 
 /** Circles the viewer can see, by name. Circles need sign-in. */
-export async function listCircles(ctx: Context, args: CirclesArgs) {
+export async function listCircles(ctx: Context, args: CirclesArgs, children: readonly Prefetch[] = []) {
   const viewer = requireViewer(ctx);
   assertSdgGoal(args.sdgGoal);
   const regionId = optionalGlobalId(args.regionId, 'Region', 'regionId');
@@ -73,8 +73,28 @@ export async function listCircles(ctx: Context, args: CirclesArgs) {
       : undefined,
     args.search?.trim() ? containsText([circles.name, circles.description], args.search) : undefined,
   );
-  return rootConnection<CircleRow>(ctx, { table: circles, keys: CIRCLE_KEYS, where }, args);
+  return rootConnection<CircleRow>(ctx, { table: circles, keys: CIRCLE_KEYS, where, rowLoader: (l) => l.circle }, args, children);
 }
+
+/**
+ * Every circle row read along with the viewer's standing in it: each of its fields starts with a
+ * permission check, which then costs no statement of its own.
+ */
+prefetchAlways('Circle', (ctx, _field, prefix) => {
+  if (!ctx.viewer) return null;
+  const viewer = `${prefix}viewer`;
+  return {
+    shape: 'standing',
+    values: { [viewer]: ctx.viewer.user.id },
+    inline: false,
+    json: (parent, bind) =>
+      sql`json_build_array((select sm.role from ${circleMembers} sm where sm.circle_id = ${ref(parent, 'id')} and sm.user_id = ${bind(viewer)}), ${orgAdminOf(bind(viewer), ref(parent, 'id'))})`,
+    prime: (circleId, value) => {
+      const [role, orgAdmin] = value as [CircleRole | null, boolean];
+      ctx.loaders.viewerStanding.prime(circleId, { role, orgAdmin: Boolean(orgAdmin) });
+    },
+  };
+});
 
 /** A circle the viewer may read, or NOT_FOUND, whether it does not exist or is hidden. */
 export async function readableCircle(ctx: Context, circleId: string, field = 'circleId'): Promise<CircleRow> {
@@ -92,7 +112,7 @@ export async function readableCircle(ctx: Context, circleId: string, field = 'ci
 export async function circleBySlug(ctx: Context, slug: string, info?: GraphQLResolveInfo): Promise<CircleRow> {
   const viewer = requireViewer(ctx);
   assertNoNul(slug, 'slug');
-  const plans = info ? planFor(ctx, Selection.of(info, 'Circle'), 'c') : [];
+  const plans = info ? planFor(ctx, Selection.of(info, 'Circle'), 'c', false) : [];
   if (plans.length) {
     const [found] = await circlesWithStanding(ctx.db, viewer.user.id, 'slug', [slug], plans);
     ctx.loaders.circleBySlug.prime(slug, found?.circle ?? null);
@@ -141,20 +161,30 @@ export function userCirclesPage(ctx: Context, userId: string, args: PageArgs) {
   return childConnection<CircleMemberRow>(ctx, 'userCircles', spec, args, userId);
 }
 
-export async function circleMembersPage(ctx: Context, circle: CircleRow, args: CircleMembersArgs) {
-  await readableCircle(ctx, circle.id);
-  const spec: ChildListSpec = {
-    table: circleMembers,
-    keys: [
-      { column: circleMembers.joinedAt, field: 'joinedAt', type: 'date' },
-      { column: circleMembers.userId, field: 'userId', type: 'uuid' },
-    ],
-    parent: circleMembers.circleId,
-    parentField: 'circleId',
-    where: args.role ? eq(circleMembers.role, args.role) : undefined,
+/** A circle's members (with one role, if asked), as their resolver and their planner read them. */
+function circleMembersList(args: CircleMembersArgs): ChildList {
+  return {
+    key: `circleMembers:${args.role ?? ''}`,
+    spec: {
+      table: circleMembers,
+      keys: [
+        { column: circleMembers.joinedAt, field: 'joinedAt', type: 'date' },
+        { column: circleMembers.userId, field: 'userId', type: 'uuid' },
+      ],
+      parent: circleMembers.circleId,
+      parentField: 'circleId',
+      where: args.role ? eq(circleMembers.role, args.role) : undefined,
+    },
   };
-  return childConnection<CircleMemberRow>(ctx, `circleMembers:${args.role ?? ''}`, spec, args, circle.id);
 }
+
+export async function circleMembersPage(ctx: Context, circle: CircleRow, args: CircleMembersArgs, children: readonly Prefetch[] = []) {
+  await readableCircle(ctx, circle.id);
+  const { key, spec } = circleMembersList(args);
+  return childConnection<CircleMemberRow>(ctx, key, spec, args, circle.id, undefined, children);
+}
+
+prefetchable('Circle', 'members', pagePlanner('CircleMembership', (_ctx, args) => circleMembersList(args)));
 
 export async function viewerRole(ctx: Context, circleId: string): Promise<CircleRole | null> {
   return ctx.viewer ? (await ctx.loaders.viewerStanding.load(circleId)).role : null;

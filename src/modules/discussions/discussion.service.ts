@@ -10,12 +10,9 @@ import {
   reactions,
   threadSdgGoals,
   threads,
-  userColumns,
-  users,
   type CircleRow,
   type PostRow,
   type ThreadRow,
-  type UserRow,
 } from '../../db/schema.js';
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { assertCan, circleFor, orgAdminOf, requireViewer } from '../../auth/guard.js';
@@ -26,7 +23,7 @@ import { mentionedHandles } from '../../shared/handles.js';
 import { fromGlobalId, optionalGlobalId, parseGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, pagePlanner, type ChildList } from '../../shared/lists.js';
-import { binder, columnsOf, keepable, prefetchable, ref, relationPlanner, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
+import { binder, keepable, prefetchable, ref, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
 import { preparable, prepared } from '../../db/prepared.js';
 import { ThreadOrder } from '../../shared/graphql.js';
 import { REACTION_CONTENTS, type Loaders, type ReactionContent, type ReactionGroup } from '../../loaders.js';
@@ -149,9 +146,6 @@ function reactionsPlanner(subject: PgColumn, into: (loaders: Loaders) => { prime
 prefetchable('Circle', 'threads', pagePlanner('Thread', circleThreadsList));
 prefetchable('Thread', 'posts', pagePlanner('Post', (ctx, _args, withAuthors) => postsList(ctx, 'thread', withAuthors)));
 prefetchable('Post', 'replies', pagePlanner('Post', (ctx, _args, withAuthors) => postsList(ctx, 'post', withAuthors)));
-prefetchable('Thread', 'author', relationPlanner<UserRow>(users, threads.authorId, userColumns, (ctx) => ctx.loaders.user));
-prefetchable('Post', 'author', relationPlanner<UserRow>(users, posts.authorId, userColumns, (ctx) => ctx.loaders.user));
-prefetchable('Post', 'replyTo', relationPlanner<PostRow>(posts, posts.replyToId, columnsOf(posts), (ctx) => ctx.loaders.post));
 prefetchable('Thread', 'reactionGroups', reactionsPlanner(reactions.threadId, (l) => l.threadReactions));
 prefetchable('Post', 'reactionGroups', reactionsPlanner(reactions.postId, (l) => l.postReactions));
 

@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { planNodes } from '../../shared/prefetch.js';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Info } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { AttendanceRecordRow, CircleRow, GatheringRow } from '../../db/schema.js';
 import { OrganisationKind, PageArgs, SdgGoal } from '../../shared/graphql.js';
@@ -36,8 +38,8 @@ import * as gatherings from './gathering.service.js';
 @Resolver(() => Gathering)
 export class GatheringResolver {
   @Query(() => GatheringConnection, { description: 'Gatherings in circles the viewer can see, soonest first.' })
-  gatherings(@Args(() => GatheringsArgs) args: GatheringsArgs, @Ctx() ctx: Context) {
-    return gatherings.listGatherings(ctx, args);
+  gatherings(@Args(() => GatheringsArgs) args: GatheringsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return gatherings.listGatherings(ctx, args, planNodes(ctx, info, 'Gathering'));
   }
 
   @FieldResolver(() => Circle, { description: 'The circle hosting it.' })

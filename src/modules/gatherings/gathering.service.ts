@@ -27,6 +27,7 @@ import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
+import type { Prefetch } from '../../shared/prefetch.js';
 import { inRegionTree } from '../../shared/sql.js';
 import { assertRegion } from '../organisations/organisation.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
@@ -85,7 +86,7 @@ function periodFilter(args: { from?: Date | null; to?: Date | null }) {
 }
 
 /** Gatherings in circles the viewer can see, soonest first. */
-export function listGatherings(ctx: Context, args: GatheringsArgs) {
+export function listGatherings(ctx: Context, args: GatheringsArgs, children: readonly Prefetch[] = []) {
   const viewer = requireViewer(ctx);
   const regionId = optionalGlobalId(args.regionId, 'Region', 'regionId');
   const where = and(
@@ -96,7 +97,7 @@ export function listGatherings(ctx: Context, args: GatheringsArgs) {
       ? inRegionTree(sql`coalesce(${gatherings.regionId}, (select gc.region_id from ${circles} gc where gc.id = ${gatherings.circleId}))`, regionId)
       : undefined,
   );
-  return rootConnection<GatheringRow>(ctx, { table: gatherings, keys: GATHERING_KEYS, where }, args);
+  return rootConnection<GatheringRow>(ctx, { table: gatherings, keys: GATHERING_KEYS, where }, args, children);
 }
 
 /** A circle's gatherings, soonest first. */

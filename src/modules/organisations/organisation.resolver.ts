@@ -1,4 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { planNodes } from '../../shared/prefetch.js';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, Info } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { OrganisationMemberRow, OrganisationRow } from '../../db/schema.js';
 import { OrganisationKind, OrganisationRole, PageArgs } from '../../shared/graphql.js';
@@ -35,8 +37,8 @@ class OrganisationsArgs extends PageArgs {
 @Resolver(() => Organisation)
 export class OrganisationResolver {
   @Query(() => OrganisationConnection, { description: 'The organisation directory, by name. Public.' })
-  organisations(@Args(() => OrganisationsArgs) args: OrganisationsArgs, @Ctx() ctx: Context) {
-    return listOrganisations(ctx, args);
+  organisations(@Args(() => OrganisationsArgs) args: OrganisationsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return listOrganisations(ctx, args, planNodes(ctx, info, 'Organisation'));
   }
 
   @Query(() => Organisation, { nullable: true, description: 'One organisation by its slug. Public.' })
@@ -50,8 +52,8 @@ export class OrganisationResolver {
   }
 
   @FieldResolver(() => OrganisationMembershipConnection, { description: 'Its people, oldest members first. Needs sign-in.' })
-  members(@Root() org: OrganisationRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return organisationMembersPage(ctx, org.id, args);
+  members(@Root() org: OrganisationRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return organisationMembersPage(ctx, org.id, args, planNodes(ctx, info, 'OrganisationMembership'));
   }
 
   @FieldResolver(() => CircleConnection, { description: 'Circles it takes part in that the viewer can see. Needs sign-in.' })

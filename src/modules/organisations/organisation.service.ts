@@ -13,7 +13,8 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError, sqlState }
 import { canAddOrganisationMember } from '../../auth/permissions.js';
 import { requireViewer } from '../../auth/guard.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
-import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
+import { childConnection, loadAll, pagePlanner, rootConnection, type ChildListSpec } from '../../shared/lists.js';
+import { prefetchable, type Prefetch } from '../../shared/prefetch.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import { inRegionTree, uniqueSlug } from '../../shared/sql.js';
 import { assertNoNul } from '../../shared/validation.js';
@@ -30,13 +31,14 @@ const ORG_KEYS: SortKey[] = [
 export async function listOrganisations(
   ctx: Context,
   args: PageArgs & { kind?: OrganisationKind | null; regionId?: string | null },
+  children: readonly Prefetch[] = [],
 ) {
   const regionId = optionalGlobalId(args.regionId, 'Region', 'regionId');
   const where = and(
     args.kind ? eq(organisations.kind, args.kind) : undefined,
     regionId ? inRegionTree(organisations.regionId, regionId) : undefined,
   );
-  return rootConnection<OrganisationRow>(ctx, { table: organisations, keys: ORG_KEYS, where }, args);
+  return rootConnection<OrganisationRow>(ctx, { table: organisations, keys: ORG_KEYS, where }, args, children);
 }
 
 export async function organisationBySlug(ctx: Context, slug: string): Promise<OrganisationRow> {
@@ -67,16 +69,20 @@ const USER_ORGS: ChildListSpec = {
 };
 
 /** Members of an organisation: signed-in users only (the directory is public, its people are not). */
-export function organisationMembersPage(ctx: Context, organisationId: string, args: PageArgs) {
+export function organisationMembersPage(ctx: Context, organisationId: string, args: PageArgs, children: readonly Prefetch[] = []) {
   requireViewer(ctx);
-  return childConnection<OrganisationMemberRow>(ctx, 'orgMembers', ORG_MEMBERS, args, organisationId);
+  return childConnection<OrganisationMemberRow>(ctx, 'orgMembers', ORG_MEMBERS, args, organisationId, undefined, children);
 }
 
 /** A user's organisations: signed-in users only. */
-export function userOrganisationsPage(ctx: Context, userId: string, args: PageArgs) {
+export function userOrganisationsPage(ctx: Context, userId: string, args: PageArgs, children: readonly Prefetch[] = []) {
   requireViewer(ctx);
-  return childConnection<OrganisationMemberRow>(ctx, 'userOrgs', USER_ORGS, args, userId);
+  return childConnection<OrganisationMemberRow>(ctx, 'userOrgs', USER_ORGS, args, userId, undefined, children);
 }
+
+// Read along with their organisation or user, for signed-in viewers (the only ones who may see them).
+prefetchable('Organisation', 'members', pagePlanner('OrganisationMembership', (ctx) => (ctx.viewer ? { key: 'orgMembers', spec: ORG_MEMBERS } : null)));
+prefetchable('User', 'organisations', pagePlanner('OrganisationMembership', (ctx) => (ctx.viewer ? { key: 'userOrgs', spec: USER_ORGS } : null)));
 
 /** Organisations taking part in a circle, in the order they joined it. */
 export function circleOrganisationsPage(ctx: Context, circleId: string, args: PageArgs) {

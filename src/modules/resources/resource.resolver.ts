@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { planNodes } from '../../shared/prefetch.js';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Info } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { ResourceRow } from '../../db/schema.js';
 import { PageArgs, SdgGoal } from '../../shared/graphql.js';
@@ -15,8 +17,8 @@ export class ResourceResolver {
   @Query(() => ResourceConnection, {
     description: 'The resource centre: resources shared with circles the viewer can see, newest first. Needs sign-in.',
   })
-  resources(@Args(() => ResourcesArgs) args: ResourcesArgs, @Ctx() ctx: Context) {
-    return resources.listResources(ctx, args);
+  resources(@Args(() => ResourcesArgs) args: ResourcesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return resources.listResources(ctx, args, planNodes(ctx, info, 'Resource'));
   }
 
   @FieldResolver(() => String, { description: 'Title; empty when hidden, except for moderators of a circle it was shared with.' })

@@ -8,6 +8,7 @@ import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
+import type { Prefetch } from '../../shared/prefetch.js';
 import { containsText } from '../../shared/sql.js';
 import { assertSdgGoal, readableCircle } from '../circles/circle.service.js';
 import { assertBelongsTo } from '../organisations/organisation.service.js';
@@ -27,7 +28,7 @@ export function resourceVisibleTo(viewerId: string) {
 }
 
 /** The resource centre: newest first. */
-export function listResources(ctx: Context, args: ResourcesArgs) {
+export function listResources(ctx: Context, args: ResourcesArgs, children: readonly Prefetch[] = []) {
   const viewer = requireViewer(ctx);
   assertSdgGoal(args.sdgGoal);
   const where = and(
@@ -38,7 +39,7 @@ export function listResources(ctx: Context, args: ResourcesArgs) {
       : undefined,
     args.search?.trim() ? containsText([resources.title, resources.description], args.search) : undefined,
   );
-  return rootConnection<ResourceRow>(ctx, { table: resources, keys: RESOURCE_KEYS, where }, args);
+  return rootConnection<ResourceRow>(ctx, { table: resources, keys: RESOURCE_KEYS, where }, args, children);
 }
 
 /** Resources shared with a circle, most recently shared first. */

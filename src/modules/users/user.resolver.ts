@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { planNodes } from '../../shared/prefetch.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Info } from 'type-graphql';
 import { actAs, type Context } from '../../context.js';
 import type { UserRow } from '../../db/schema.js';
 import { DateTime, PageArgs } from '../../shared/graphql.js';
@@ -43,8 +45,8 @@ export class UserResolver {
   }
 
   @FieldResolver(() => OrganisationMembershipConnection, { description: 'Organisations the user belongs to. Needs sign-in.' })
-  organisations(@Root() user: UserRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return userOrganisationsPage(ctx, user.id, args);
+  organisations(@Root() user: UserRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return userOrganisationsPage(ctx, user.id, args, planNodes(ctx, info, 'OrganisationMembership'));
   }
 
   @FieldResolver(() => CircleMembershipConnection, { description: 'Circles the user takes part in that the viewer can see. Needs sign-in.' })
