@@ -20,6 +20,8 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { createDatabase } from '../src/db/client.js';
 import { createLogger, type LogLevel } from '../src/logger.js';
+import { loadConfig } from '../src/config.js';
+import { setLookahead } from '../src/shared/prefetch.js';
 import { now, serveIpc } from './ipc.js';
 
 interface Trace {
@@ -50,6 +52,8 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
+  // As the README's LOOKAHEAD: `LOOKAHEAD=false npm run bench` measures the hub without it.
+  setLookahead(loadConfig({ LOOKAHEAD: process.env.LOOKAHEAD }).lookahead);
   const database = await createDatabase({
     url,
     poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),

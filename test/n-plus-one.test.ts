@@ -119,7 +119,8 @@ async function measureQuery(query: string, variables: Record<string, unknown>) {
   // memory. It is the same one whatever the query, so it is counted apart from the query's own.
   const budget = all.filter((q) => q.includes('"rate_limits"'));
   expect(budget).toHaveLength(hub.databaseUrl ? 1 : 0);
-  return { data, statements: all.filter((q) => !budget.includes(q)) };
+  // The socket-lease sweep runs on its own timer and may land inside a request: not the query's.
+  return { data, statements: all.filter((q) => !budget.includes(q) && !/^delete from "live_sockets"/.test(q)) };
 }
 
 /** Runs the nested query with page size n. */
