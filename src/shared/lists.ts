@@ -126,8 +126,8 @@ async function fetchPagesWith<R>(ctx: Context, list: ChildList, args: PageArgs, 
 /**
  * A planner reading a page of a child list along with its parent row (a circle's threads with
  * the circle), for connections whose page is selected; `listFor` gives the list for the field's
- * arguments, or null where it cannot be read along (a filter carrying values of its own). A
- * count alone is not read along: `totalCount` runs its own count, and reads no page.
+ * arguments, or null where it cannot be read along (a viewer who may not see it anyway). A count
+ * alone is not read along: `totalCount` runs its own count, and reads no page.
  */
 export function pagePlanner(nodeType: string, listFor: (ctx: Context, args: any, withAuthors: boolean) => ChildList | null): Planner {
   return (ctx, { selection, nodes, args }, prefix) => {
@@ -186,6 +186,7 @@ async function fetchPageWith<R>(ctx: Context, spec: ListSpec, args: PageArgs, ch
   const key = `pageWith:${getTableName(spec.table)}:${order}:${after ? 'after' : 'first'}:${shapesOf(children)}`;
   const prepare = spec.where === undefined && keepable(children) && preparable(key);
   const bind = binder(prepare, values);
+  // A statement of one row, the page: drizzle's select wants a FROM.
   const query = () => ctx.db.select({ page: sql<unknown>`${pageJson(spec, after, children, '', null, bind)}` }).from(sql`(select 1) as one`);
   const [row] = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(values) : await query();
   return decodePage<R>(spec, children, row.page);
