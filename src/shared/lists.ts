@@ -85,22 +85,35 @@ function pageJson(spec: ListSpec, after: boolean, children: readonly Prefetch[],
     after ? keysetAfter(spec.keys, spec.keys.map((_, i) => bind(`${prefix}after${i}`))) : undefined,
   );
   const pageOrder = sql.join(spec.keys.map((k) => sql`${ref(page, k.column)} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`, `);
-  const row = jsonRow(page, columnsOf(spec.table), children.map((c) => c.json(page, bind)));
-  return sql`(select coalesce(json_agg(${row} order by ${pageOrder}), '[]'::json) from (select * from ${spec.table} where ${where ?? sql`true`} order by ${sql.join(orderOf(spec.keys), sql`, `)} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
+  const { perRow, batched } = split(children);
+  const row = jsonRow(page, columnsOf(spec.table), perRow.map((c) => c.json(page, bind)));
+  // An aggregate of the page's rows inside a child's subquery is evaluated once, for the page.
+  const agg = (column: PgColumn | string) => sql`array_agg(${ref(page, column)})`;
+  const parts = [sql`coalesce(json_agg(${row} order by ${pageOrder}), '[]'::json)`, ...batched.map((c) => c.page!.json(agg, bind))];
+  return sql`(select json_build_array(${sql.join(parts, sql`, `)}) from (select * from ${spec.table} where ${where ?? sql`true`} order by ${sql.join(orderOf(spec.keys), sql`, `)} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
 }
 
-/** Reads a page `pageJson` built: its rows, each child handed what it read for its row. */
+/** Children read once per row, and children read once for the whole page (Prefetch.page). */
+function split(children: readonly Prefetch[]) {
+  return { perRow: children.filter((c) => !c.page), batched: children.filter((c) => c.page) };
+}
+
+/** Reads a page `pageJson` built: its rows, each child handed what it read for its rows. */
 function decodePage<R>(spec: ListSpec, children: readonly Prefetch[], value: unknown): R[] {
   const columns = columnsOf(spec.table);
   const width = Object.keys(columns).length;
   const decode = rowDecoder<R>(columns);
-  return ((value ?? []) as unknown[][]).map((values) => {
+  const { perRow, batched } = split(children);
+  const [rowValues, ...batches] = (value ?? [[]]) as [unknown[][], ...unknown[]];
+  const rows = rowValues.map((values) => {
     const row = decode(values);
     // Rows of a join table (memberships) have no id: what they read along is keyed by its own.
     const id = (row as { id?: string }).id ?? '';
-    children.forEach((child, i) => child.prime(id, values[width + i]));
+    perRow.forEach((child, i) => child.prime(id, values[width + i]));
     return row;
   });
+  batched.forEach((child, i) => child.page!.prime(rows as Record<string, unknown>[], batches[i]));
+  return rows;
 }
 
 /** The same page of a list for many parents, as JSON with what `children` read along, in one statement. */

@@ -42,6 +42,18 @@ export interface Prefetch {
   json(parent: string, bind: Bind): SQL;
   /** Hands what `json` produced for the row `parentId` to the request's loaders. */
   prime(parentId: string, value: unknown): void;
+  /**
+   * The same for all rows of a page at once, where that is cheaper than once per row (a grouped
+   * read over the page's ids, as a loader's batch would be): used under pages, `json` elsewhere.
+   */
+  page?: PageBatch;
+}
+
+export interface PageBatch {
+  /** JSON for all rows of a page; `agg(column)` is the array of the rows' values of their column. */
+  json(agg: (column: PgColumn | string) => SQL, bind: Bind): SQL;
+  /** Hands what `json` produced for a page of `rows` to the request's loaders. */
+  prime(rows: readonly Record<string, unknown>[], value: unknown): void;
 }
 
 /** The part of a query that asks for fields of one object type, through fragments. */
@@ -273,18 +285,28 @@ export function relationPlanner<R extends { id: string }>(
   into: (ctx: Context) => { prime(id: string, row: R): unknown },
 ): Planner {
   const decode = rowDecoder<R>(columns);
-  return (ctx, _field, prefix) => ({
-    shape: `one(${getTableName(table)}:${foreignKey.name})`,
-    values: {},
-    inline: false,
-    json: (parent) => {
-      const alias = `${prefix}r`;
-      return sql`(select ${jsonRow(alias, columns)} from ${table} as ${sql.identifier(alias)} where ${ref(alias, 'id')} = ${ref(parent, foreignKey)})`;
-    },
-    prime: (_parentId, value) => {
+  return (ctx, _field, prefix) => {
+    const alias = `${prefix}r`;
+    const put = (value: unknown) => {
       if (!Array.isArray(value)) return;
       const row = decode(value);
       into(ctx).prime(row.id, row);
-    },
-  });
+    };
+    return {
+      shape: `one(${getTableName(table)}:${foreignKey.name})`,
+      values: {},
+      inline: false,
+      json: (parent) =>
+        sql`(select ${jsonRow(alias, columns)} from ${table} as ${sql.identifier(alias)} where ${ref(alias, 'id')} = ${ref(parent, foreignKey)})`,
+      prime: (_parentId, value) => put(value),
+      // Under a page: each row pointed to once, found by one index scan over the page's keys.
+      page: {
+        json: (agg) =>
+          sql`(select coalesce(json_agg(${jsonRow(alias, columns)}), '[]'::json) from ${table} as ${sql.identifier(alias)} where ${ref(alias, 'id')} = any(${agg(foreignKey)}))`,
+        prime: (_rows, value) => {
+          for (const row of (value ?? []) as unknown[]) put(row);
+        },
+      },
+    };
+  };
 }

@@ -139,6 +139,21 @@ function reactionsPlanner(subject: PgColumn, into: (loaders: Loaders) => { prime
         const groups = ((value ?? []) as [ReactionContent, number, boolean][]).map(([content, count, mine]) => ({ content, count, viewerHasReacted: Boolean(mine) }));
         into(ctx.loaders).prime(parentId, groups.sort((a, b) => order(a) - order(b)));
       },
+      // Under a page: one grouped read over the page's ids, as the loader's own batch reads them.
+      page: {
+        json: (agg, bind) => {
+          const r = sql.identifier(`${prefix}r`);
+          const mine = viewerId ? sql`bool_or(${r}.user_id = ${bind(`${prefix}viewer`)})` : sql`false`;
+          return sql`(select coalesce(json_agg(json_build_array(g.subject, g.content, g.n, g.mine)), '[]'::json) from (select ${r}.${sql.identifier(subject.name)} as subject, ${r}.content, count(*)::int as n, ${mine} as mine from ${reactions} as ${r} where ${r}.${sql.identifier(subject.name)} = any(${agg('id')}) group by 1, 2) as g)`;
+        },
+        prime: (rows, value) => {
+          const bySubject = new Map<string, ReactionGroup[]>(rows.map((row) => [row.id as string, []]));
+          for (const [subjectId, content, count, mine] of (value ?? []) as [string, ReactionContent, number, boolean][]) {
+            bySubject.get(subjectId)?.push({ content, count, viewerHasReacted: Boolean(mine) });
+          }
+          for (const [id, groups] of bySubject) into(ctx.loaders).prime(id, groups.sort((a, b) => order(a) - order(b)));
+        },
+      },
     };
   };
 }
