@@ -116,24 +116,61 @@ function decodePage<R>(spec: ListSpec, children: readonly Prefetch[], value: unk
   return rows;
 }
 
+/**
+ * SQL: the same page of `spec` under each of `parentIds` (an SQL array), as one JSON value: the
+ * pages' rows, each `[parent id, row]`, then what each batched child read for all of them. One
+ * lateral read per parent, each served by the list's index, and one read per child for all pages.
+ */
+function pagesJson(spec: ListSpec & { parent: PgColumn }, after: boolean, children: readonly Prefetch[], prefix: string, parentIds: SQL, bind: Bind): SQL {
+  const parents = `${prefix}x`;
+  const page = `${prefix}p`;
+  const where = and(
+    sql`${spec.parent} = ${ref(parents, 'parent_id')}`,
+    spec.where,
+    after ? keysetAfter(spec.keys, spec.keys.map((_, i) => bind(`${prefix}after${i}`))) : undefined,
+  );
+  const order = sql.join([ref(parents, 'parent_id'), ...spec.keys.map((k) => sql`${ref(page, k.column)} ${sql.raw(k.desc ? 'desc' : 'asc')}`)], sql`, `);
+  const { perRow, batched } = split(children);
+  const row = jsonRow(page, columnsOf(spec.table), perRow.map((c) => c.json(page, bind)));
+  const agg = (column: PgColumn | string) => sql`array_agg(${ref(page, column)})`;
+  const parts = [sql`coalesce(json_agg(json_build_array(${ref(parents, 'parent_id')}, ${row}) order by ${order}), '[]'::json)`, ...batched.map((c) => c.page!.json(agg, bind))];
+  return sql`(select json_build_array(${sql.join(parts, sql`, `)}) from unnest(${parentIds}) as ${sql.identifier(parents)}(parent_id) cross join lateral (select * from ${spec.table} where ${where} order by ${sql.join(orderOf(spec.keys), sql`, `)} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
+}
+
+/** Reads what `pagesJson` built: each parent's rows (none for a parent without), children primed. */
+function decodePages<R>(spec: ListSpec, children: readonly Prefetch[], parentIds: readonly string[], value: unknown): Map<string, R[]> {
+  const columns = columnsOf(spec.table);
+  const width = Object.keys(columns).length;
+  const decode = rowDecoder<R>(columns);
+  const { perRow, batched } = split(children);
+  const [entries, ...batches] = (value ?? [[]]) as [[string, unknown[]][], ...unknown[]];
+  const byParent = new Map<string, R[]>(parentIds.map((id) => [id, []]));
+  const all: R[] = [];
+  for (const [parentId, values] of entries) {
+    const row = decode(values);
+    // Rows of a join table (memberships) have no id: what they read along is keyed by its own.
+    const id = (row as { id?: string }).id ?? '';
+    perRow.forEach((child, i) => child.prime(id, values[width + i]));
+    byParent.get(parentId)?.push(row);
+    all.push(row);
+  }
+  batched.forEach((child, i) => child.page!.prime(all as Record<string, unknown>[], batches[i]));
+  return byParent;
+}
+
 /** The same page of a list for many parents, as JSON with what `children` read along, in one statement. */
 async function fetchPagesWith<R>(ctx: Context, list: ChildList, args: PageArgs, children: readonly Prefetch[], parentIds: readonly string[]) {
   const { values: own, after } = pageValues(list.spec, args, '');
-  const values: Values = { parents: [...new Set(parentIds)], ...own, ...valuesOf(children) };
+  const parents = [...new Set(parentIds)];
+  const values: Values = { parents, ...own, ...valuesOf(children) };
   const key = `pagesWith:${list.key}:${after ? 'after' : 'first'}:${shapesOf(children)}`;
   const prepare = list.spec.where === undefined && keepable(children) && preparable(key);
   const bind = binder(prepare, values);
+  // A statement of one row, the pages: drizzle's select wants a FROM.
   const query = () =>
-    ctx.db
-      .select({
-        parentId: sql<string>`parents.parent_id`,
-        page: sql<unknown>`${pageJson(list.spec, after, children, '', sql`parents.parent_id`, bind)}`,
-      })
-      .from(sql`unnest(${bind('parents')}::uuid[]) as parents(parent_id)`);
-  const rows = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(values) : await query();
-  const byParent = new Map<string, R[]>(parentIds.map((id) => [id, []]));
-  for (const r of rows) byParent.set(r.parentId, decodePage<R>(list.spec, children, r.page));
-  return byParent;
+    ctx.db.select({ pages: sql<unknown>`${pagesJson(list.spec, after, children, '', sql`${bind('parents')}::uuid[]`, bind)}` }).from(sql`(select 1) as one`);
+  const [row] = prepare ? await prepared(ctx.db, key, (name) => query().prepare(name)).execute(values) : await query();
+  return decodePages<R>(list.spec, children, parents, row.pages);
 }
 
 /**
@@ -161,6 +198,15 @@ export function pagePlanner(nodeType: string, listFor: (ctx: Context, args: any,
       prime: (parentId, value) => {
         const rows = decodePage(list.spec, children, value);
         pageLoader(ctx, list, args, children).prime(parentId, rows);
+      },
+      // Under a page (posts of each thread of a page of threads): all the pages in one read.
+      page: {
+        json: (agg, bind) => pagesJson(list.spec, after, children, prefix, agg('id'), bind),
+        prime: (parentRows, value) => {
+          const parentIds = parentRows.map((r) => r.id as string);
+          const loader = pageLoader(ctx, list, args, children);
+          for (const [parentId, rows] of decodePages(list.spec, children, parentIds, value)) loader.prime(parentId, rows);
+        },
       },
     };
   };
