@@ -40,4 +40,31 @@ describe.skipIf(!onPostgres)('plans on PostgreSQL', () => {
     expect(await mode(true)).toBe('auto');
     expect(await mode(false)).toBe('force_generic_plan');
   });
+
+  it('walk an index for every descending page order: no page sorts all of its parent\'s rows', async () => {
+    // As the lists order them (drizzle's desc(): DESC, i.e. NULLS FIRST); with sorting made
+    // prohibitively expensive, a Sort node remains only where no index yields the order.
+    const id = '00000000-0000-0000-0000-000000000000';
+    const pages = [
+      `select * from threads where circle_id = '${id}' order by last_activity_at desc, id desc limit 21`,
+      `select * from threads where circle_id = '${id}' order by created_at desc, id desc limit 21`,
+      `select * from resources order by created_at desc, id desc limit 21`,
+      `select * from follow_ups where circle_id = '${id}' order by created_at desc, id desc limit 21`,
+      `select * from follow_ups where gathering_id = '${id}' order by created_at desc, id desc limit 21`,
+      `select * from posts where thread_id = '${id}' order by created_at asc, id asc limit 51`,
+    ];
+    await hub.database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`set local enable_sort = off`);
+        for (const page of pages) {
+          const res: any = await tx.execute(sql.raw(`explain ${page}`));
+          const plan = res.rows.map((r: any) => r['QUERY PLAN']).join('\n');
+          expect(plan, page).not.toMatch(/Sort/);
+        }
+        throw new Error('done');
+      })
+      .catch((err) => {
+        if (err.message !== 'done') throw err;
+      });
+  });
 });

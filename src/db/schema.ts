@@ -309,7 +309,7 @@ export const threads = pgTable(
     hiddenAt: ts('hidden_at'),
   },
   (t) => [
-    index('threads_circle_last_activity_idx').on(t.circleId, t.lastActivityAt.desc(), t.id.desc()),
+    index('threads_circle_last_activity_idx').on(t.circleId, t.lastActivityAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('threads_circle_created_idx').on(t.circleId, t.createdAt, t.id),
     index('threads_author_id_idx').on(t.authorId),
   ],
@@ -390,7 +390,7 @@ export const resources = pgTable(
     hiddenAt: ts('hidden_at'),
   },
   (t) => [
-    index('resources_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('resources_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('resources_organisation_id_idx').on(t.organisationId),
     index('resources_shared_by_id_idx').on(t.sharedById),
   ],
@@ -563,8 +563,8 @@ export const followUps = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('follow_ups_circle_created_idx').on(t.circleId, t.createdAt.desc(), t.id.desc()),
-    index('follow_ups_gathering_created_idx').on(t.gatheringId, t.createdAt.desc(), t.id.desc()),
+    index('follow_ups_circle_created_idx').on(t.circleId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('follow_ups_gathering_created_idx').on(t.gatheringId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('follow_ups_owner_id_idx').on(t.ownerId),
     index('follow_ups_organisation_id_idx').on(t.organisationId),
     index('follow_ups_created_by_id_idx').on(t.createdById),
