@@ -31,8 +31,17 @@ export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[
     .values(list.map(({ mentions: _m, followUpAssigned: _f, resolvedReportIds: _r, ...e }) => ({ ...e, occurredAt: e.occurredAt ?? sql`clock_timestamp()` })))
     .returning();
   // Derived in the same transaction: a notification exists exactly when its activity does.
-  const notifications = notificationsInsert(rows, list);
+  await notifyAppended(tx, rows, list);
+  return rows;
+}
+
+/**
+ * The second step of an append, for a write that inserted its activity rows itself (createPost
+ * does, in the statement that writes the post): the notifications they cause and the NOTIFY, in
+ * a statement of their own so that its snapshot is taken after the append's lock.
+ */
+export async function notifyAppended(tx: Tx, rows: ActivityRow[], hints: readonly NotificationHints[]): Promise<void> {
+  const notifications = notificationsInsert(rows, hints);
   const signal = sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`;
   await tx.execute(notifications ? sql`with notified as (${notifications}) ${signal}` : signal);
-  return rows;
 }

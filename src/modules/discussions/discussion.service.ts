@@ -1,29 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import {
+  activity,
   circleMembers,
   circles,
   posts,
   reactions,
   threadSdgGoals,
   threads,
+  type ActivityRow,
   type CircleRow,
   type PostRow,
   type ThreadRow,
 } from '../../db/schema.js';
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { assertCan, circleFor, orgAdminOf, requireViewer } from '../../auth/guard.js';
-import type { Standing } from '../../auth/permissions.js';
-import { appendActivity } from '../../realtime/activity-log.js';
+import type { CircleRole, Standing } from '../../auth/permissions.js';
+import { appendActivity, notifyAppended } from '../../realtime/activity-log.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { mentionedHandles } from '../../shared/handles.js';
 import { fromGlobalId, optionalGlobalId, parseGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, pagePlanner, type ChildList } from '../../shared/lists.js';
-import { binder, keepable, prefetchable, ref, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
+import { binder, columnsOf, jsonRow, keepable, prefetchable, ref, rowDecoder, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
 import { preparable, prepared } from '../../db/prepared.js';
 import { ThreadOrder } from '../../shared/graphql.js';
 import { REACTION_CONTENTS, type Loaders, type ReactionContent, type ReactionGroup } from '../../loaders.js';
@@ -213,28 +215,79 @@ async function lockedThread(tx: Tx, threadId: string, field: string): Promise<Th
   return thread;
 }
 
+const POST_COLUMNS = columnsOf(posts);
+const decodeThread = rowDecoder<ThreadRow>(columnsOf(threads));
+const decodeCircle = rowDecoder<CircleRow>(columnsOf(circles));
+const decodePost = rowDecoder<PostRow>(POST_COLUMNS);
+const decodeActivity = rowDecoder<ActivityRow>(columnsOf(activity));
+
 /**
- * Counts a new post in its thread and returns the thread (locked by the update until commit) with
- * its circle and the viewer's standing, in one statement; NOT_FOUND for a thread the viewer may
- * not see, FORBIDDEN when they see it but may not post.
+ * Writes a post in one statement: counts it in its thread (the update locks the thread row until
+ * commit, so concurrent posts queue there and the lock check and the counter are exact), inserts
+ * it, and appends its activity entry (whose statement trigger takes the append lock, after the
+ * thread's row lock as in every other write: the update is read first). It returns what the
+ * checks need (the thread with its circle and the viewer's standing, the post replied to); a
+ * refusal after it rolls all of it back. NOT_FOUND for a thread the viewer may not see,
+ * FORBIDDEN when they see it but may not post.
  */
-async function countPostIn(tx: Tx, viewer: Viewer, threadId: string, now: Date) {
-  const [row] = await tx
-    .update(threads)
-    .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now })
-    .from(circles)
-    .leftJoin(circleMembers, and(eq(circleMembers.circleId, circles.id), eq(circleMembers.userId, viewer.user.id)))
-    .where(and(eq(threads.id, threadId), eq(circles.id, threads.circleId)))
-    .returning({ thread: getTableColumns(threads), circle: getTableColumns(circles), role: circleMembers.role, orgAdmin: orgAdminOf(viewer.user.id, circles.id) });
+async function writePost(tx: Tx, viewer: Viewer, post: { id: string; threadId: string; replyToId?: string | null; body: string; now: Date }) {
+  const values = { viewer: viewer.user.id, thread: post.threadId, replyTo: post.replyToId ?? null, id: post.id, body: post.body, now: post.now };
+  const statement = prepared(tx, 'writePost', (name) => {
+    const p = (key: keyof typeof values) => sql.placeholder(key);
+    const viewerId = sql`${p('viewer')}::uuid`;
+    // Data-modifying CTEs must be at the top of a statement: drizzle's $with with raw SQL.
+    const counted = tx.$with('counted', {}).as(
+      sql`update ${threads} set post_count = ${threads.postCount} + 1, last_activity_at = ${p('now')}::timestamptz
+        from ${circles} left join ${circleMembers} on ${circleMembers.circleId} = ${circles.id} and ${circleMembers.userId} = ${viewerId}
+        where ${threads.id} = ${p('thread')}::uuid and ${circles.id} = ${threads.circleId}
+        returning ${jsonRow('threads', columnsOf(threads))} as thread, ${jsonRow('circles', columnsOf(circles))} as circle,
+          ${circleMembers.role} as role, ${orgAdminOf(viewerId, circles.id)} as org_admin, ${threads.id} as id, ${threads.circleId} as circle_id`,
+    );
+    const inserted = tx.$with('inserted', {}).as(
+      sql`insert into ${posts} (id, thread_id, author_id, reply_to_id, body, created_at)
+        select ${p('id')}::uuid, counted.id, ${viewerId},
+          (select coalesce(r.reply_to_id, r.id) from ${posts} r where r.id = ${p('replyTo')}::uuid and r.thread_id = counted.id),
+          ${p('body')}::text, ${p('now')}::timestamptz
+        from counted
+        returning *`,
+    );
+    const appended = tx.$with('appended', {}).as(
+      sql`insert into ${activity} (circle_id, kind, actor_id, thread_id, post_id, occurred_at)
+        select counted.circle_id, 'POST_CREATED', ${viewerId}, counted.id, inserted.id, clock_timestamp()
+        from counted cross join inserted
+        returning *`,
+    );
+    return tx
+      .with(counted, inserted, appended)
+      .select({
+        thread: sql<unknown[]>`counted.thread`,
+        circle: sql<unknown[]>`counted.circle`,
+        role: sql<CircleRole | null>`counted.role`,
+        orgAdmin: sql<boolean>`counted.org_admin`,
+        parent: sql<unknown[] | null>`(select ${jsonRow('parent', POST_COLUMNS)} from ${posts} as parent where parent.id = ${p('replyTo')}::uuid)`,
+        post: sql<unknown[]>`(select ${jsonRow('inserted', POST_COLUMNS)} from inserted)`,
+        entry: sql<unknown[]>`(select ${jsonRow('appended', columnsOf(activity))} from appended)`,
+      })
+      .from(sql`counted`)
+      .prepare(name);
+  });
+  const [row] = await statement.execute(values);
   if (!row) throw new NotFoundError('Thread', 'threadId');
+  const circle = decodeCircle(row.circle);
   const standing: Standing = { signedIn: true, role: row.role ?? null, orgAdmin: Boolean(row.orgAdmin) };
   try {
-    assertCan('post', row.circle, standing, 'threadId');
+    assertCan('post', circle, standing, 'threadId');
   } catch (err) {
     if (err instanceof NotFoundError) throw new NotFoundError('Thread', 'threadId');
     throw err;
   }
-  return { thread: row.thread, standing };
+  return {
+    thread: decodeThread(row.thread),
+    standing,
+    parent: row.parent ? decodePost(row.parent) : null,
+    post: decodePost(row.post),
+    entry: decodeActivity(row.entry),
+  };
 }
 
 /** The circle of a thread or post, for an action; anything the viewer cannot see is NOT_FOUND. */
@@ -331,32 +384,14 @@ export async function createPost(ctx: Context, input: CreatePostInput): Promise<
   const written = await ctx.db.transaction(async (tx): Promise<PostRow | string> => {
     const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createPost', id);
     if (first) return first;
-    const now = new Date();
-    // Counting the post first locks the thread row: concurrent posts queue here, so the lock
-    // check and the counter are exact. A refusal below rolls the count back with everything else.
-    const { thread, standing } = await countPostIn(tx, viewer, threadId, now);
+    const { thread, standing, parent, post, entry } = await writePost(tx, viewer, { id, threadId, replyToId, body: input.body, now: new Date() });
     if (thread.isLocked) throw new ForbiddenError('This thread is locked and takes no new posts.');
     assertNotHidden(thread.hiddenAt, standing, 'thread');
-    let parentId: string | null = null;
     if (replyToId) {
-      const [parent] = await tx.select().from(posts).where(eq(posts.id, replyToId));
       if (!parent || parent.threadId !== threadId) throw new BadInputError('replyToId', 'must be a post of the same thread');
       assertNotHidden(parent.hiddenAt, standing, 'post');
-      // One level of nesting: a reply to a reply joins its parent's replies.
-      parentId = parent.replyToId ?? parent.id;
     }
-    const [post] = await tx
-      .insert(posts)
-      .values({ id, threadId, authorId: viewer.user.id, replyToId: parentId, body: input.body, createdAt: now })
-      .returning();
-    await appendActivity(tx, {
-      circleId: thread.circleId,
-      kind: 'POST_CREATED',
-      actorId: viewer.user.id,
-      threadId,
-      postId: id,
-      mentions: mentionedHandles(input.body),
-    });
+    await notifyAppended(tx, [entry], [{ mentions: mentionedHandles(input.body) }]);
     return post;
   });
   if (typeof written !== 'string') {
