@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setLookahead } from '../src/shared/prefetch.js';
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { attendanceRecords } from '../src/db/schema.js';
@@ -422,5 +423,33 @@ describe('live activity', () => {
     } finally {
       await c.dispose();
     }
+  });
+});
+
+describe('look-ahead over gatherings', () => {
+  it("answers a circle's gatherings with their attendance and follow-ups the same with look-ahead on and off, in fewer statements", async () => {
+    const slug = (await coordinator.must(`query($id: ID!) { node(id: $id) { ... on Circle { slug } } }`, { id: circle.id })).node.slug;
+    const doc = `query($slug: String!) { circle(slug: $slug) {
+      gatherings(first: 10) { nodes { title status circle { name } createdBy { displayName } region { name }
+        attendance(first: 5) { nodes { name gender organisation { name } gathering { title } } }
+        followUps(first: 3) { nodes { title owner { displayName } } } } }
+      followUps(first: 5) { nodes { title status gathering { title } createdBy { displayName } } } } }`;
+    const run = async () => {
+      const before = hub.statements.length;
+      const data = await coordinator.must(doc, { slug });
+      return { data, statements: hub.statements.slice(before).filter((q) => !/"sessions"|rate_limits/.test(q)).length };
+    };
+    const on = await run();
+    setLookahead(false);
+    let off;
+    try {
+      off = await run();
+    } finally {
+      setLookahead(true);
+    }
+    expect(on.data.circle.gatherings.nodes.length).toBeGreaterThan(0);
+    expect(on.data.circle.gatherings.nodes.some((g: any) => g.attendance.nodes.length > 0)).toBe(true);
+    expect(on.data).toEqual(off.data);
+    expect(on.statements).toBeLessThan(off.statements);
   });
 });

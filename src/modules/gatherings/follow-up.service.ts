@@ -12,7 +12,8 @@ import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import { parseCalendarDate } from '../../shared/date.js';
 import type { SortKey } from '../../shared/connection.js';
-import { childConnection, type ChildListSpec } from '../../shared/lists.js';
+import { childConnection, pagePlanner, type ChildListSpec } from '../../shared/lists.js';
+import { prefetchable, type Prefetch } from '../../shared/prefetch.js';
 import { readableCircle } from '../circles/circle.service.js';
 import type { CreateFollowUpInput, FollowUpsArgs, UpdateFollowUpInput } from './follow-up.type.js';
 
@@ -33,15 +34,18 @@ function followUpsSpec(parent: 'circle' | 'gathering', args: FollowUpsArgs): Chi
 }
 
 /** A circle's follow-ups, newest first. */
-export async function circleFollowUpsPage(ctx: Context, circle: CircleRow, args: FollowUpsArgs) {
+export async function circleFollowUpsPage(ctx: Context, circle: CircleRow, args: FollowUpsArgs, children: readonly Prefetch[] = []) {
   await readableCircle(ctx, circle.id);
-  return childConnection<FollowUpRow>(ctx, `circleFollowUps:${args.status ?? ''}`, followUpsSpec('circle', args), args, circle.id);
+  return childConnection<FollowUpRow>(ctx, `circleFollowUps:${args.status ?? ''}`, followUpsSpec('circle', args), args, circle.id, undefined, children);
 }
 
 /** Follow-ups agreed at a gathering, newest first. */
-export function gatheringFollowUpsPage(ctx: Context, gathering: GatheringRow, args: FollowUpsArgs) {
-  return childConnection<FollowUpRow>(ctx, `gatheringFollowUps:${args.status ?? ''}`, followUpsSpec('gathering', args), args, gathering.id);
+export function gatheringFollowUpsPage(ctx: Context, gathering: GatheringRow, args: FollowUpsArgs, children: readonly Prefetch[] = []) {
+  return childConnection<FollowUpRow>(ctx, `gatheringFollowUps:${args.status ?? ''}`, followUpsSpec('gathering', args), args, gathering.id, undefined, children);
 }
+
+prefetchable('Circle', 'followUps', pagePlanner('FollowUp', (_ctx, args) => ({ key: `circleFollowUps:${args.status ?? ''}`, spec: followUpsSpec('circle', args) })));
+prefetchable('Gathering', 'followUps', pagePlanner('FollowUp', (_ctx, args) => ({ key: `gatheringFollowUps:${args.status ?? ''}`, spec: followUpsSpec('gathering', args) })));
 
 /** A follow-up the viewer may read (its circle is readable), or null. */
 export async function visibleFollowUp(ctx: Context, id: string): Promise<FollowUpRow | null> {

@@ -75,8 +75,8 @@ export class GatheringResolver {
   @FieldResolver(() => AttendanceRecordConnection, {
     description: "Who attended, by name; visible to the circle's facilitators and coordinators only (FORBIDDEN for others).",
   })
-  attendance(@Root() g: GatheringRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return gatherings.attendancePage(ctx, g, args);
+  attendance(@Root() g: GatheringRow, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return gatherings.attendancePage(ctx, g, args, planNodes(ctx, info, 'AttendanceRecord'));
   }
 
   @FieldResolver(() => AttendanceSummary, { description: 'Counts only, visible to every reader of the circle.' })
@@ -85,8 +85,8 @@ export class GatheringResolver {
   }
 
   @FieldResolver(() => FollowUpConnection, { description: 'Follow-ups agreed at it, newest first.' })
-  followUps(@Root() g: GatheringRow, @Args(() => FollowUpsArgs) args: FollowUpsArgs, @Ctx() ctx: Context) {
-    return gatheringFollowUpsPage(ctx, g, args);
+  followUps(@Root() g: GatheringRow, @Args(() => FollowUpsArgs) args: FollowUpsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return gatheringFollowUpsPage(ctx, g, args, planNodes(ctx, info, 'FollowUp'));
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who scheduled it; null once their account is gone.' })
@@ -168,12 +168,12 @@ export class AttendanceRecordResolver {
 @Resolver(() => Circle)
 export class CircleGatheringsResolver {
   @FieldResolver(() => GatheringConnection, { description: 'Gatherings of the circle, soonest first.' })
-  async gatherings(@Root() circle: CircleRow, @Args(() => CircleGatheringsArgs) args: CircleGatheringsArgs, @Ctx() ctx: Context) {
-    return gatherings.circleGatheringsPage(ctx, circle, args);
+  async gatherings(@Root() circle: CircleRow, @Args(() => CircleGatheringsArgs) args: CircleGatheringsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return gatherings.circleGatheringsPage(ctx, circle, args, planNodes(ctx, info, 'Gathering'));
   }
 
   @FieldResolver(() => FollowUpConnection, { description: 'Follow-ups agreed in the circle, newest first.' })
-  followUps(@Root() circle: CircleRow, @Args(() => FollowUpsArgs) args: FollowUpsArgs, @Ctx() ctx: Context) {
-    return circleFollowUpsPage(ctx, circle, args);
+  followUps(@Root() circle: CircleRow, @Args(() => FollowUpsArgs) args: FollowUpsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return circleFollowUpsPage(ctx, circle, args, planNodes(ctx, info, 'FollowUp'));
   }
 }

@@ -26,8 +26,8 @@ import { appendActivity } from '../../realtime/activity-log.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId, optionalGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
-import { childConnection, loadAll, rootConnection, type ChildListSpec } from '../../shared/lists.js';
-import type { Prefetch } from '../../shared/prefetch.js';
+import { childConnection, loadAll, pagePlanner, rootConnection, type ChildList, type ChildListSpec } from '../../shared/lists.js';
+import { prefetchable, type Prefetch } from '../../shared/prefetch.js';
 import { inRegionTree } from '../../shared/sql.js';
 import { assertRegion } from '../organisations/organisation.service.js';
 import { resourceVisibleTo } from '../resources/resource.service.js';
@@ -100,31 +100,42 @@ export function listGatherings(ctx: Context, args: GatheringsArgs, children: rea
   return rootConnection<GatheringRow>(ctx, { table: gatherings, keys: GATHERING_KEYS, where }, args, children);
 }
 
-/** A circle's gatherings, soonest first. */
-export async function circleGatheringsPage(ctx: Context, circle: CircleRow, args: CircleGatheringsArgs) {
-  const spec: ChildListSpec = {
-    table: gatherings,
-    keys: GATHERING_KEYS,
-    parent: gatherings.circleId,
-    parentField: 'circleId',
-    rowLoader: (l) => l.gathering,
-    where: and(periodFilter(args), args.status ? eq(gatherings.status, args.status) : undefined),
+/** A circle's gatherings in a period and status, as their resolver and their planner read them. */
+function circleGatheringsList(args: CircleGatheringsArgs): ChildList {
+  return {
+    key: `circleGatherings:${args.from?.toISOString() ?? ''}:${args.to?.toISOString() ?? ''}:${args.status ?? ''}`,
+    spec: {
+      table: gatherings,
+      keys: GATHERING_KEYS,
+      parent: gatherings.circleId,
+      parentField: 'circleId',
+      rowLoader: (l) => l.gathering,
+      where: and(periodFilter(args), args.status ? eq(gatherings.status, args.status) : undefined),
+    },
   };
-  const key = `circleGatherings:${args.from?.toISOString() ?? ''}:${args.to?.toISOString() ?? ''}:${args.status ?? ''}`;
-  return childConnection<GatheringRow>(ctx, key, spec, args, circle.id);
+}
+
+/** A circle's gatherings, soonest first. */
+export async function circleGatheringsPage(ctx: Context, circle: CircleRow, args: CircleGatheringsArgs, children: readonly Prefetch[] = []) {
+  const { key, spec } = circleGatheringsList(args);
+  return childConnection<GatheringRow>(ctx, key, spec, args, circle.id, undefined, children);
 }
 
 /** The attendance sheet: FORBIDDEN (not hidden) for readers of the circle who are not its facilitators. */
-export async function attendancePage(ctx: Context, gathering: GatheringRow, args: PageArgs) {
+export async function attendancePage(ctx: Context, gathering: GatheringRow, args: PageArgs, children: readonly Prefetch[] = []) {
   await assertMaySeeSheet(ctx, gathering);
-  const spec: ChildListSpec = {
-    table: attendanceRecords,
-    keys: ATTENDANCE_KEYS,
-    parent: attendanceRecords.gatheringId,
-    parentField: 'gatheringId',
-  };
-  return childConnection<AttendanceRecordRow>(ctx, 'attendance', spec, args, gathering.id);
+  return childConnection<AttendanceRecordRow>(ctx, ATTENDANCE.key, ATTENDANCE.spec, args, gathering.id, undefined, children);
 }
+
+const ATTENDANCE: ChildList = {
+  key: 'attendance',
+  spec: { table: attendanceRecords, keys: ATTENDANCE_KEYS, parent: attendanceRecords.gatheringId, parentField: 'gatheringId' },
+};
+
+// Read along with their circle or gathering; the sheet is read for the request and served only
+// after its resolver's check (assertMaySeeSheet), as any loader's rows are.
+prefetchable('Circle', 'gatherings', pagePlanner('Gathering', (_ctx, args) => circleGatheringsList(args)));
+prefetchable('Gathering', 'attendance', pagePlanner('AttendanceRecord', () => ATTENDANCE));
 
 export async function assertMaySeeSheet(ctx: Context, gathering: GatheringRow): Promise<void> {
   const circle = await ctx.loaders.circle.load(gathering.circleId);
