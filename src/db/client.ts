@@ -77,14 +77,17 @@ class PreparingClient extends pg.Client {
   override query(config: any, values?: any, callback?: any): any {
     const text: unknown = typeof config === 'string' ? config : config?.text;
     if (typeof text === 'string') {
-      if (/^\s*(begin|start transaction)\b/i.test(text)) this.inTransaction = true;
-      else if (/^\s*(commit|rollback|end)\s*;?\s*$/i.test(text)) this.inTransaction = false;
       const wanted = text.startsWith(VALUE_DEPENDENT_PLAN) ? 'byValue' : 'generic';
+      // Decided before a BEGIN counts as inside its transaction: a connection left on PostgreSQL's
+      // choice by a marked statement goes back to generic plans ahead of the BEGIN, where the SET
+      // cannot be rolled back, so a transaction always runs on generic plans.
       if (this.planMode === undefined || (wanted !== this.planMode && !this.inTransaction)) {
         // Queued ahead of the statement on this connection: one more round trip, only on a switch.
         this.planMode = wanted;
         super.query(`set plan_cache_mode = ${PLAN_MODES[wanted]}`).catch(() => {});
       }
+      if (/^\s*(begin|start transaction)\b/i.test(text)) this.inTransaction = true;
+      else if (/^\s*(commit|rollback|end)\s*;?\s*$/i.test(text)) this.inTransaction = false;
     }
     // Only parameterised statements: a statement without values may hold several commands
     // (the simple protocol allows that, a prepared statement does not).
