@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setLookahead } from '../src/shared/prefetch.js';
+import { withoutLookahead } from './support/lookahead.js';
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { attendanceRecords } from '../src/db/schema.js';
@@ -440,13 +440,7 @@ describe('look-ahead over gatherings', () => {
       return { data, statements: hub.statements.slice(before).filter((q) => !/"sessions"|rate_limits/.test(q)).length };
     };
     const on = await run();
-    setLookahead(false);
-    let off;
-    try {
-      off = await run();
-    } finally {
-      setLookahead(true);
-    }
+    const off = await withoutLookahead(run);
     expect(on.data.circle.gatherings.nodes.length).toBeGreaterThan(0);
     expect(on.data.circle.gatherings.nodes.some((g: any) => g.attendance.nodes.length > 0)).toBe(true);
     expect(on.data).toEqual(off.data);

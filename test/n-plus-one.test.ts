@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub.js';
 import { ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
 import { DEFAULT_QUERY_LIMITS } from '../src/shared/limits.js';
-import { setLookahead } from '../src/shared/prefetch.js';
+import { withoutLookahead } from './support/lookahead.js';
 
 /**
  * A feed of circles > threads > posts costs the same number of SQL statements whatever the
@@ -295,13 +295,7 @@ describe('look-ahead reads (a page with what is selected under it, in one statem
       return out;
     };
     const on = await runAll();
-    setLookahead(false);
-    let off;
-    try {
-      off = await runAll();
-    } finally {
-      setLookahead(true);
-    }
+    const off = await withoutLookahead(runAll);
     documents.forEach(([query], i) => {
       expect(on[i].data, query).toEqual(off[i].data);
       expect(on[i].statements, query).toBeLessThan(off[i].statements);

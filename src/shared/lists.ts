@@ -98,13 +98,15 @@ function split(children: readonly Prefetch[]) {
   return { perRow: children.filter((c) => !c.page), batched: children.filter((c) => c.page) };
 }
 
-/** Reads a page `pageJson` built: its rows, each child handed what it read for its rows. */
-function decodePage<R>(spec: ListSpec, children: readonly Prefetch[], value: unknown): R[] {
+/**
+ * Decodes rows `jsonRow` built with what each child read along for them (per row, after the
+ * table's columns, or for all of them in `batches`), handing that to the children.
+ */
+function readRows<R>(spec: ListSpec, children: readonly Prefetch[], rowValues: readonly unknown[][], batches: readonly unknown[]): R[] {
   const columns = columnsOf(spec.table);
   const width = Object.keys(columns).length;
   const decode = rowDecoder<R>(columns);
   const { perRow, batched } = split(children);
-  const [rowValues, ...batches] = (value ?? [[]]) as [unknown[][], ...unknown[]];
   const rows = rowValues.map((values) => {
     const row = decode(values);
     // Rows of a join table (memberships) have no id: what they read along is keyed by its own.
@@ -114,6 +116,12 @@ function decodePage<R>(spec: ListSpec, children: readonly Prefetch[], value: unk
   });
   batched.forEach((child, i) => child.page!.prime(rows as Record<string, unknown>[], batches[i]));
   return rows;
+}
+
+/** Reads a page `pageJson` built. */
+function decodePage<R>(spec: ListSpec, children: readonly Prefetch[], value: unknown): R[] {
+  const [rowValues, ...batches] = (value ?? [[]]) as [unknown[][], ...unknown[]];
+  return readRows<R>(spec, children, rowValues, batches);
 }
 
 /**
@@ -137,24 +145,12 @@ function pagesJson(spec: ListSpec & { parent: PgColumn }, after: boolean, childr
   return sql`(select json_build_array(${sql.join(parts, sql`, `)}) from unnest(${parentIds}) as ${sql.identifier(parents)}(parent_id) cross join lateral (select * from ${spec.table} where ${where} order by ${sql.join(orderOf(spec.keys), sql`, `)} limit ${bind(`${prefix}limit`)}) as ${sql.identifier(page)})`;
 }
 
-/** Reads what `pagesJson` built: each parent's rows (none for a parent without), children primed. */
+/** Reads what `pagesJson` built: each parent's rows (none for a parent without). */
 function decodePages<R>(spec: ListSpec, children: readonly Prefetch[], parentIds: readonly string[], value: unknown): Map<string, R[]> {
-  const columns = columnsOf(spec.table);
-  const width = Object.keys(columns).length;
-  const decode = rowDecoder<R>(columns);
-  const { perRow, batched } = split(children);
   const [entries, ...batches] = (value ?? [[]]) as [[string, unknown[]][], ...unknown[]];
+  const rows = readRows<R>(spec, children, entries.map(([, values]) => values), batches);
   const byParent = new Map<string, R[]>(parentIds.map((id) => [id, []]));
-  const all: R[] = [];
-  for (const [parentId, values] of entries) {
-    const row = decode(values);
-    // Rows of a join table (memberships) have no id: what they read along is keyed by its own.
-    const id = (row as { id?: string }).id ?? '';
-    perRow.forEach((child, i) => child.prime(id, values[width + i]));
-    byParent.get(parentId)?.push(row);
-    all.push(row);
-  }
-  batched.forEach((child, i) => child.page!.prime(all as Record<string, unknown>[], batches[i]));
+  entries.forEach(([parentId], i) => byParent.get(parentId)?.push(rows[i]));
   return byParent;
 }
 

@@ -58,6 +58,8 @@ export interface PageBatch {
 
 /** The part of a query that asks for fields of one object type, through fragments. */
 export class Selection {
+  #fields: Map<string, FieldNode[]> | undefined;
+
   constructor(
     readonly type: GraphQLObjectType,
     private readonly sets: readonly SelectionSetNode[],
@@ -77,7 +79,9 @@ export class Selection {
    * never a wrong answer.
    */
   fields(): Map<string, FieldNode[]> {
-    const out = new Map<string, FieldNode[]>();
+    // Asked several times per field by the planners (has, nodes): walked once.
+    if (this.#fields) return this.#fields;
+    const out = (this.#fields = new Map<string, FieldNode[]>());
     const visit = (set: SelectionSetNode, seen: Set<string>) => {
       for (const s of set.selections) {
         if (s.kind === 'Field') {
