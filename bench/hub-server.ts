@@ -53,7 +53,8 @@ async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
   // As the README's LOOKAHEAD: `LOOKAHEAD=false npm run bench` measures the hub without it.
-  setLookahead(loadConfig({ LOOKAHEAD: process.env.LOOKAHEAD }).lookahead);
+  const config = loadConfig({ LOOKAHEAD: process.env.LOOKAHEAD, RESPONSE_CACHE_MB: process.env.RESPONSE_CACHE_MB });
+  setLookahead(config.lookahead);
   const database = await createDatabase({
     url,
     poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
@@ -67,6 +68,7 @@ async function main() {
     // A load test from one account is what the hourly budget refuses: it is charged as usual
     // (so its cost is in the figures) but never runs out within a run.
     security: { limits: { queryCostPerHour: 1_000_000_000 } },
+    responseCacheMb: config.responseCacheMb,
   });
 
   // Requests carrying the trace header run inside a trace; their statements are kept by id.
@@ -90,6 +92,7 @@ async function main() {
     });
   });
 
+  const cacheBytes = app.responseCache.capacityBytes;
   const gc = (globalThis as { gc?: () => void }).gc;
   const inspector = new Session();
   inspector.connect();
@@ -106,6 +109,12 @@ async function main() {
         return statements;
       },
       lastCommitAt: () => lastCommitAt,
+      /** Turns the response cache on (its default room) or off, empty either way. */
+      responseCache: ({ on }: { on: boolean }) => {
+        app.responseCache.capacityBytes = on ? cacheBytes : 0;
+        app.responseCache.invalidate();
+        return null;
+      },
       profileStart: async () => {
         await post('Profiler.enable');
         await post('Profiler.setSamplingInterval', { interval: 500 });

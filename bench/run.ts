@@ -392,27 +392,48 @@ async function measureHttp(op: Operation, hub: Child, postgraphile: Child, token
   // Statements of the second request: the first also brings the session into the instance's
   // session cache, which every later request of the run finds there.
   await checkedRequest(`hub ${op.name}`, hub.info.url, op.hub, counter++, hubHeaders);
+  // Traced with the response cache emptied first: the statements of running the operation.
+  await hub.call('responseCache', { on: true });
   const traceId = `${op.name}-${Date.now()}`;
   const hubCheck = await checkedRequest(`hub ${op.name}`, hub.info.url, op.hub, counter++, { ...hubHeaders, 'x-bench-trace': traceId });
   const statements = await hub.call<string[]>('statements', { id: traceId });
+  const reads = op.name !== 'createPost';
+  // ...and, for reads, of answering it again from the cache (the query budget's charge).
+  let cachedStatements: string[] | undefined;
+  if (reads) {
+    const hitId = `${op.name}-hit-${Date.now()}`;
+    await checkedRequest(`hub ${op.name} (cached)`, hub.info.url, op.hub, counter++, { ...hubHeaders, 'x-bench-trace': hitId });
+    cachedStatements = await hub.call<string[]>('statements', { id: hitId });
+  }
   const pgCheck = await checkedRequest(`PostGraphile ${op.name}`, pgUrl, op.postgraphile, counter++, pgHeaders);
   log(`${op.name}: both sides answer correctly (hub ${hubCheck.text.length} B in ${statements.length} SQL statements, PostGraphile ${pgCheck.text.length} B)`);
 
-  const load = (side: 'hub' | 'postgraphile', seconds: number): Promise<HttpRun> =>
-    side === 'hub'
-      ? loadRun(`hub ${op.name}`, hub.info.url, hubHeaders, op.hub, hub.proc.pid!, database, seconds, () => counter++, op.name !== 'createPost')
-      : loadRun(`PostGraphile ${op.name}`, pgUrl, pgHeaders, op.postgraphile, postgraphile.proc.pid!, database, seconds, () => counter++, op.name !== 'createPost');
+  const load = async (side: 'hub' | 'hub, cache off' | 'postgraphile', seconds: number): Promise<HttpRun> => {
+    if (side === 'postgraphile') return loadRun(`PostGraphile ${op.name}`, pgUrl, pgHeaders, op.postgraphile, postgraphile.proc.pid!, database, seconds, () => counter++, reads);
+    await hub.call('responseCache', { on: side === 'hub' });
+    return loadRun(`${side} ${op.name}`, hub.info.url, hubHeaders, op.hub, hub.proc.pid!, database, seconds, () => counter++, reads);
+  };
 
-  await load('hub', settings.warmupSeconds);
+  // Reads run twice on the hub: as configured by default (the same request again and again is
+  // answered from the response cache after the first, nothing being written meanwhile), and with
+  // the cache off, every request executed, which is what a read costs after any write.
+  const hubSides = reads ? (['hub', 'hub, cache off'] as const) : (['hub'] as const);
+  for (const side of hubSides) await load(side, settings.warmupSeconds);
   await load('postgraphile', settings.warmupSeconds);
   const hubRuns: HttpRun[] = [];
+  const uncachedRuns: HttpRun[] = [];
   const postgraphileRuns: HttpRun[] = [];
   for (let i = 0; i < settings.runsPerSide; i++) {
     hubRuns.push(await load('hub', settings.durationSeconds));
     log(`${op.name} hub run ${i + 1}: ${describeRun(hubRuns[i])}`);
+    if (reads) {
+      uncachedRuns.push(await load('hub, cache off', settings.durationSeconds));
+      log(`${op.name} hub run ${i + 1}, response cache off: ${describeRun(uncachedRuns[i])}`);
+    }
     postgraphileRuns.push(await load('postgraphile', settings.durationSeconds));
     log(`${op.name} PostGraphile run ${i + 1}: ${describeRun(postgraphileRuns[i])}`);
   }
+  await hub.call('responseCache', { on: true });
   // Still answering correctly after the load (createPost has changed the data meanwhile).
   await checkedRequest(`hub ${op.name} after the runs`, hub.info.url, op.hub, counter++, hubHeaders);
   await checkedRequest(`PostGraphile ${op.name} after the runs`, pgUrl, op.postgraphile, counter++, pgHeaders);
@@ -426,6 +447,9 @@ async function measureHttp(op: Operation, hub: Child, postgraphile: Child, token
     hub: best(hubRuns),
     postgraphile: best(postgraphileRuns),
     ratio: best(hubRuns).rps / best(postgraphileRuns).rps,
+    ...(reads
+      ? { uncachedRuns, uncached: best(uncachedRuns), uncachedRatio: best(uncachedRuns).rps / best(postgraphileRuns).rps, cachedStatements }
+      : {}),
     sqlStatements: statements.length,
     statements,
     hubResponseBytes: Buffer.byteLength(hubCheck.text),

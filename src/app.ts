@@ -29,6 +29,7 @@ import proxyaddr from 'proxy-addr';
 import { bearerToken } from './auth/tokens.js';
 import { authenticate, SESSIONS_CHANNEL } from './auth/sessions.js';
 import { SessionCache } from './auth/session-cache.js';
+import { DATA_CHANNEL, ResponseCache, responseCachePlugin } from './shared/response-cache.js';
 import { policyWith, type PolicyOverrides } from './auth/policy.js';
 import { Security, type QueryBudget } from './auth/security.js';
 import { assertQueryCost, DEFAULT_QUERY_LIMITS, parseOptions, queryLimitRules, type QueryLimits } from './shared/limits.js';
@@ -59,6 +60,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Serve the explorer to browsers at GET /graphql (default true); its bundle's folder. */
   explorer?: boolean | { dir: string };
+  /** Room for cached query answers in MiB (shared/response-cache.ts); 0 turns the cache off. Default 64. */
+  responseCacheMb?: number;
 }
 
 export interface App {
@@ -72,6 +75,8 @@ export interface App {
   security: Security;
   /** Sessions this instance knows to be live (see SessionCache). */
   sessionCache: SessionCache;
+  /** Answers to queries this instance serves again until a write (see ResponseCache). */
+  responseCache: ResponseCache;
   sessionSockets: SessionSockets;
   socketLeases: SocketLeases;
   metrics: Metrics;
@@ -324,6 +329,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const security = new Security(database.db, policy, (limit) => metrics.rateLimitRefused(limit), database.driver === 'pg' ? 'database' : 'memory');
   const notifier = createNotifier(database, logger, metrics);
   const sessionCache = new SessionCache(() => notifier.connected);
+  const responseCache = new ResponseCache(() => notifier.connected, (options.responseCacheMb ?? 64) * 2 ** 20);
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
   const app = express();
   app.disable('x-powered-by');
@@ -358,6 +364,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       requestLogging(logger),
       retryAfterHeader(),
       queryCostLimit(schema, limits, security),
+      responseCachePlugin(responseCache, metrics),
       noSuggestionsForAnonymous(),
       serviceUnavailable(),
     ],
@@ -460,6 +467,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     else sessionCache.dropUser(userId);
     sessionSockets.recheck(userId).catch((err) => logger.warn('session recheck failed; the sweep retries', { err: (err as Error).message }));
   });
+  notifier.listen(DATA_CHANNEL, () => responseCache.invalidate());
   const feed: ActivityFeed = new ActivityFeed(db, notifier, logger, (rows) => hub.onRows(rows), metrics);
   const hub = new SubscriptionHub({ db, schema, feed, logger, maskErrors, metrics });
   await feed.start();
@@ -482,6 +490,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     queryLimits: limits,
     security,
     sessionCache,
+    onMutation: () => responseCache.invalidate(),
     sessionSockets,
     socketLeases,
     clientAddress: (request) => proxyaddr(request, trustProxy),
@@ -509,6 +518,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hub,
     security,
     sessionCache,
+    responseCache,
     sessionSockets,
     socketLeases,
     metrics,

@@ -18,6 +18,8 @@ export interface Config {
   explorer: boolean;
   /** Read what a query selects under a row in the row's own statement (shared/prefetch.ts). */
   lookahead: boolean;
+  /** Room for cached query answers, in MiB; 0 turns the response cache off (shared/response-cache.ts). */
+  responseCacheMb: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Session lifetimes, proxies to trust and abuse limits (defaults in auth/policy.ts). */
   security: PolicyOverrides;
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: bool(env, 'DEMO_DATA', !production),
     explorer: bool(env, 'EXPLORER', true),
     lookahead: bool(env, 'LOOKAHEAD', true),
+    responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
     corsOrigins: corsOrigins(env),
     logLevel: logLevel as Config['logLevel'],
     security: {

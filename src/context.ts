@@ -49,6 +49,8 @@ export interface Context {
    * subscription hub then renders an event separately for moderators and for everyone else.
    */
   audienceSensitive: boolean;
+  /** Set when the answer read something no change notice covers: it must not be cached (shared/response-cache.ts). */
+  untracked?: boolean;
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID(), request: RequestInfo | null = null): Context {

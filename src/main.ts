@@ -50,6 +50,7 @@ async function main() {
     security: config.security,
     explorer: config.explorer,
     corsOrigins: config.corsOrigins,
+    responseCacheMb: config.responseCacheMb,
   });
   phase('app');
   logger.info(`hub listening on ${app.url}`, {

@@ -104,6 +104,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCache = new Counter({
+    name: 'hub_response_cache_lookups_total',
+    help: 'Queries over HTTP looked up in the response cache, by outcome (hit or miss).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly rateLimitRefusals = new Counter({
     name: 'hub_rate_limit_refusals_total',
     help: 'Requests or operations refused by a limit (RATE_LIMITED), by the limit that refused them.',

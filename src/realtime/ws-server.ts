@@ -140,6 +140,8 @@ export function attachWebSocketServer(opts: {
    * operation, the one guard that holds even for a revocation nobody announced.
    */
   sessionCache?: SessionCache;
+  /** Told when a mutation over the socket has run, before its result is sent (the response cache empties). */
+  onMutation?: () => void;
   sessionSockets: SessionSockets;
   socketLeases: SocketLeases;
   /** The client's address as HTTP requests see it (through trusted proxies only). */
@@ -294,6 +296,7 @@ export function attachWebSocketServer(opts: {
       const started = ctx.extra.running?.get(id);
       if (started) {
         ctx.extra.running!.delete(id);
+        if (started.type === 'mutation') opts.onMutation?.();
         const outcome = result.errors?.length ? String(result.errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
         metrics?.operation({ transport: 'ws', type: started.type, operation: started.name, outcome, seconds: (performance.now() - started.at) / 1000 });
       }

@@ -181,6 +181,23 @@ export function queryCost(
   operationName?: string | null,
   variables: Record<string, unknown> = {},
 ): number {
+  // Apollo and the socket server keep one parsed document per query text, so a hot document's
+  // cost is computed once per operation and variables, not walked again on every request.
+  let known = costs.get(document);
+  if (!known) costs.set(document, (known = new Map()));
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  const cached = known.get(key);
+  if (cached !== undefined) return cached;
+  const cost = computeCost(schema, document, operationName, variables);
+  // Variables that vary per request (search text, cursors) must not grow it without end.
+  if (known.size >= 100) known.clear();
+  known.set(key, cost);
+  return cost;
+}
+
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+
+function computeCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
   const operation = getOperationAST(document, operationName);
   // The chosen operation and every fragment: other operations of the document do not run.
   const single: DocumentNode = operation

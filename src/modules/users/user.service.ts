@@ -9,6 +9,7 @@ import { requireViewer } from '../../auth/guard.js';
 import { claimIdempotencyKey } from '../../shared/idempotency.js';
 import { fromGlobalId } from '../../shared/ids.js';
 import { assertHandle, freeHandle } from '../../shared/handles.js';
+import { untracked } from '../../shared/response-cache.js';
 import type { ChangePasswordInput, RevokeSessionInput, SignInInput, SignUpInput, UpdateProfileInput } from './user.type.js';
 
 export type AuthResult = NewSession;
@@ -139,6 +140,8 @@ export async function signOut(ctx: Context): Promise<boolean> {
 export async function viewerSessions(ctx: Context, userId: string): Promise<SessionRow[] | null> {
   const viewer = requireViewer(ctx);
   if (viewer.user.id !== userId) return null;
+  // Every request moves a session's last use (and so its expiry) without a change notice.
+  untracked(ctx);
   return ctx.db
     .select()
     .from(sessions)
@@ -149,6 +152,7 @@ export async function viewerSessions(ctx: Context, userId: string): Promise<Sess
 /** A session of the viewer's by ID (for node(id:)); null for anyone else's. */
 export async function viewerSession(ctx: Context, sessionId: string): Promise<SessionRow | null> {
   if (!ctx.viewer) return null;
+  untracked(ctx);
   const [row] = await ctx.db
     .select()
     .from(sessions)
