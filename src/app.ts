@@ -537,6 +537,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       logger.debug('activity feed stopped');
       await apollo.stop();
       logger.debug('http drained');
+      // Query budget charges counted in memory go to the store before the pool closes.
+      await security.close().catch((err) => logger.warn('query budget flush failed', { err: (err as Error).message }));
     },
   };
 }

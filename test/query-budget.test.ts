@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
 import { createDatabase, type Database } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { buildSchema } from '../src/schema.js';
+import { fromGlobalId } from '../src/shared/ids.js';
 import { queryCost } from '../src/shared/limits.js';
 import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { ok, seedKit, type Actor } from './support/seed-kit.js';
@@ -147,6 +149,25 @@ describe('the hourly query budget', () => {
     const anonymous = await post(hub.url, `{ organisations(first: 50) { nodes { id name slug } } }`);
     ok(anonymous.body);
     expect(anonymous.headers.get('x-ratelimit-remaining')).toBeNull();
+  });
+
+  it.skipIf(!onPostgres)('on PostgreSQL writes a burst of charges together, none lost or counted twice', async () => {
+    const user = await kit.quickUser();
+    const small = costOf(SMALL);
+    ok((await post(hub.url, SMALL, user.token)).body);
+    const before = hub.statements.length;
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) expect((await post(hub.url, SMALL, user.token)).headers.get('x-ratelimit-used')).toBe(String((i + 2) * small));
+    const elapsed = Date.now() - started;
+    const writes = hub.statements.slice(before).filter((q) => /^insert into "rate_limits"/i.test(q.trim()));
+    // Each request only reads the count; the points go to the store at most every 100 ms.
+    expect(writes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1);
+    expect(writes.length).toBeLessThan(10);
+    await hub.app.security.flush();
+    const { rows } = (await hub.database.db.execute(
+      sql`select points from rate_limits where key = ${`query-cost:${fromGlobalId(user.id, 'User', 'id')}`}`,
+    )) as unknown as { rows: { points: number }[] };
+    expect(rows[0].points).toBe(11 * small);
   });
 
   it('does not charge introspection', async () => {

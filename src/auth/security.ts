@@ -1,6 +1,7 @@
-import { lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { rateLimits } from '../db/schema.js';
 import { RateLimitedError } from '../errors.js';
 import { PasswordHasher } from './passwords.js';
@@ -55,6 +56,7 @@ export interface QueryBudget {
 
 const HOUR_SECONDS = 60 * 60;
 
+
 /** The hub's defences against guessing and floods, one per app, shared by HTTP and WebSocket. */
 export class Security {
   readonly hasher: PasswordHasher;
@@ -62,6 +64,10 @@ export class Security {
   private readonly signInAddress: GrowingBlockLimiter;
   private readonly signUps: RateLimiterDrizzle;
   private readonly queryCost: RateLimiterAbstract;
+  /** Query budget points charged on this instance and not yet written to the store, by user. */
+  private readonly pending = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -73,6 +79,15 @@ export class Security {
      * `memory` suits PGlite, where this process is the only one, and spares a write per request.
      */
     queryBudgetStore: 'database' | 'memory' = 'database',
+    /**
+     * With the database store, an operation the budget covers reads the user's count (a lookup,
+     * no write) and adds its cost to what this instance has yet to write; those points are
+     * written together at most this many ms later, instead of a write and a commit per request.
+     * An operation the count would not cover, or the first of a window, is written at once and
+     * the store decides. Every instance sees every other's spend but for their last few ms of
+     * unwritten points; 0 writes every charge at once.
+     */
+    private readonly queryBudgetBatchMs = queryBudgetStore === 'database' ? 100 : 0,
   ) {
     this.hasher = new PasswordHasher(policy.hashing.concurrency, policy.hashing.queue);
     this.signInAccount = new GrowingBlockLimiter(db, 'sign-in:account', policy.limits.signInAccount);
@@ -113,11 +128,40 @@ export class Security {
    */
   async chargeQueryCost(userId: string, cost: number): Promise<QueryBudget> {
     const limit = this.policy.limits.queryCostPerHour;
+    if (this.queryBudgetBatchMs > 0) {
+      // Unreadable (the database away): the write below decides, with its in-memory insurance.
+      const [stored] = await prepared(this.db, 'queryBudget:read', (name) =>
+        this.db
+          .select({ points: rateLimits.points, expire: rateLimits.expire })
+          .from(rateLimits)
+          .where(eq(rateLimits.key, sql.placeholder('key')))
+          .prepare(name),
+      )
+        .execute({ key: this.queryCost.getKey(userId) })
+        .catch(() => []);
+      const pending = this.pending.get(userId) ?? 0;
+      const now = Date.now();
+      if (stored?.expire && stored.expire.getTime() > now && stored.points + pending + cost <= limit) {
+        this.pending.set(userId, pending + cost);
+        this.flushTimer ??= setTimeout(() => {
+          this.flushTimer = undefined;
+          void this.flush();
+        }, this.queryBudgetBatchMs).unref();
+        const used = stored.points + pending + cost;
+        return { limit, used, remaining: limit - used, resetAt: stored.expire };
+      }
+    }
+    // Charges counted here go along with this one: the store sees them before it decides.
+    const carried = this.pending.get(userId) ?? 0;
+    this.pending.delete(userId);
     try {
-      const res = await this.queryCost.consume(userId, cost);
+      const res = await this.queryCost.consume(userId, cost + carried);
       return { limit, used: res.consumedPoints, remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
     } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
+      if (!(err instanceof RateLimiterRes)) {
+        if (carried) this.pending.set(userId, (this.pending.get(userId) ?? 0) + carried);
+        throw err;
+      }
       this.onRefused('queryCostPerHour');
       throw new RateLimitedError(
         `This operation costs ${cost}, more than is left of your query budget of ${limit} per hour; retry after the hour's window ends, or ask for less (smaller pages, fewer fields).`,
@@ -125,6 +169,35 @@ export class Security {
         { limit: 'queryCostPerHour', max: limit, cost },
       );
     }
+  }
+
+  /**
+   * Writes the points counted here. Their operations already ran: a refusal by the store now
+   * only means the budget is spent, which the next charge reads. Points the store could not take
+   * (the database away) wait for the next flush.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    const run = async () => {
+      const batch = [...this.pending];
+      this.pending.clear();
+      for (const [userId, points] of batch) {
+        try {
+          await this.queryCost.consume(userId, points);
+        } catch (err) {
+          if (!(err instanceof RateLimiterRes)) this.pending.set(userId, (this.pending.get(userId) ?? 0) + points);
+        }
+      }
+    };
+    this.flushing = run().finally(() => (this.flushing = undefined));
+    await this.flushing;
+  }
+
+  /** Stops the timer and writes what is counted here (on shutdown). */
+  async close(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flush();
   }
 
   /** Refuses a sign-in while the account or the client's address is blocked, before any hashing. */
