@@ -387,7 +387,8 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
       'Through `bench/weak-link.ts`, a user-space proxy pacing each direction and adding half the round trip each way ' +
         '(the handshake costs one round trip; TCP slow start and losses are not modelled). "Plain" sends the whole document and ' +
         'accepts no compression; "persisted + brotli" sends only the document\'s hash and accepts `br`. Bytes are HTTP headers and ' +
-        'bodies both ways. The floor: two round trips plus the persisted + brotli exchange\'s bytes at the link\'s rates.',
+        'bodies both ways. The floor: two round trips plus the persisted + brotli exchange\'s bytes at the link\'s rates. ' +
+        'The response cache is off here, as for search and the report: every request executes.',
       '',
     );
     lines.push(
@@ -497,7 +498,8 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
     lines.push('## Search', '');
     lines.push(
       `\`search(query: "${s.query}", first: 20)\` with totalCount, highlights and each hit's subject, by the HTTP viewer: ` +
-        `${s.connections} clients, each sending its next request when the last one answered, for ${s.durationSeconds} s after a warm-up.`,
+        `${s.connections} clients, each sending its next request when the last one answered, for ${s.durationSeconds} s after a warm-up; ` +
+        'the response cache off, so every request runs the search.',
       '',
     );
     lines.push(
@@ -516,7 +518,8 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
     lines.push(
       `\`programReport(from: "${r.period.from}", to: "${r.period.to}")\` with every column, per district and in total, asked by a ` +
         `program coordinator whose operator takes part in every circle: ${r.requests} requests one after the other after two unmeasured ones. ` +
-        'Its SQL statements are a fixed few whatever the number of districts and circles (test/report.test.ts counts them).',
+        'Its SQL statements are a fixed few whatever the number of districts and circles (test/report.test.ts counts them). ' +
+        'The response cache is off: every request runs the report.',
       '',
     );
     lines.push(

@@ -56,7 +56,6 @@ export interface QueryBudget {
 
 const HOUR_SECONDS = 60 * 60;
 
-
 /** The hub's defences against guessing and floods, one per app, shared by HTTP and WebSocket. */
 export class Security {
   readonly hasher: PasswordHasher;
@@ -68,6 +67,7 @@ export class Security {
   private readonly pending = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly db: Db,
@@ -143,10 +143,7 @@ export class Security {
       const now = Date.now();
       if (stored?.expire && stored.expire.getTime() > now && stored.points + pending + cost <= limit) {
         this.pending.set(userId, pending + cost);
-        this.flushTimer ??= setTimeout(() => {
-          this.flushTimer = undefined;
-          void this.flush();
-        }, this.queryBudgetBatchMs).unref();
+        this.scheduleFlush();
         const used = stored.points + pending + cost;
         return { limit, used, remaining: limit - used, resetAt: stored.expire };
       }
@@ -191,10 +188,20 @@ export class Security {
     };
     this.flushing = run().finally(() => (this.flushing = undefined));
     await this.flushing;
+    if (this.pending.size > 0) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.closed) return;
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, this.queryBudgetBatchMs).unref();
   }
 
   /** Stops the timer and writes what is counted here (on shutdown). */
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     await this.flush();
