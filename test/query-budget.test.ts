@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../src/app.js';
-import { createDatabase, type Database } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
 import { buildSchema } from '../src/schema.js';
 import { fromGlobalId } from '../src/shared/ids.js';
 import { queryCost } from '../src/shared/limits.js';
-import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
+import { secondInstance, startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { ok, seedKit, type Actor } from './support/seed-kit.js';
 import { collect, wsClient } from './support/ws.js';
 
@@ -170,6 +167,17 @@ describe('the hourly query budget', () => {
     expect(rows[0].points).toBe(11 * small);
   });
 
+  it.skipIf(!onPostgres)('never counts from a read that missed points on their way to the table', async () => {
+    const userId = fromGlobalId((await kit.quickUser()).id, 'User', 'id');
+    const security = hub.app.security;
+    await security.chargeQueryCost(userId, 5); // the hour's first: written at once
+    await security.chargeQueryCost(userId, 5); // counted here
+    const flushing = security.flush(); // those 5 on their way
+    const during = await security.chargeQueryCost(userId, 5);
+    await flushing;
+    expect(during.used).toBe(15);
+  });
+
   it('does not charge introspection', async () => {
     const user = await kit.quickUser();
     const res = await post(hub.url, `{ __schema { queryType { name } } }`, user.token);
@@ -182,16 +190,13 @@ describe('the hourly query budget', () => {
 // Instances share the budget through the rate_limits table; PGlite has one process by nature.
 describe.skipIf(!onPostgres)('the hourly query budget across instances', () => {
   let a: TestHub;
-  let bDatabase: Database;
-  let b: App;
+  let b: Awaited<ReturnType<typeof secondInstance>>;
   beforeAll(async () => {
     a = await startHub({ security: { limits: { queryCostPerHour: BUDGET } } });
-    bDatabase = await createDatabase({ url: a.databaseUrl! });
-    b = await buildApp({ database: bDatabase, logger: createLogger('error'), security: { limits: { queryCostPerHour: BUDGET } } });
+    b = await secondInstance(a, { security: { limits: { queryCostPerHour: BUDGET } } });
   });
   afterAll(async () => {
     await b?.stop();
-    await bDatabase?.close();
     await a?.stop();
   });
 

@@ -68,6 +68,9 @@ export class Security {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** Writes of points taken from `pending` still under way, and how many were ever started. */
+  private readonly writes = new Set<Promise<unknown>>();
+  private moved = 0;
 
   constructor(
     private readonly db: Db,
@@ -129,16 +132,7 @@ export class Security {
   async chargeQueryCost(userId: string, cost: number): Promise<QueryBudget> {
     const limit = this.policy.limits.queryCostPerHour;
     if (this.queryBudgetBatchMs > 0) {
-      // Unreadable (the database away): the write below decides, with its in-memory insurance.
-      const [stored] = await prepared(this.db, 'queryBudget:read', (name) =>
-        this.db
-          .select({ points: rateLimits.points, expire: rateLimits.expire })
-          .from(rateLimits)
-          .where(eq(rateLimits.key, sql.placeholder('key')))
-          .prepare(name),
-      )
-        .execute({ key: this.queryCost.getKey(userId) })
-        .catch(() => []);
+      const stored = await this.storedCount(userId);
       const pending = this.pending.get(userId) ?? 0;
       const now = Date.now();
       if (stored?.expire && stored.expire.getTime() > now && stored.points + pending + cost <= limit) {
@@ -151,8 +145,9 @@ export class Security {
     // Charges counted here go along with this one: the store sees them before it decides.
     const carried = this.pending.get(userId) ?? 0;
     this.pending.delete(userId);
+    if (carried) this.moved++;
     try {
-      const res = await this.queryCost.consume(userId, cost + carried);
+      const res = await this.writing(this.queryCost.consume(userId, cost + carried));
       return { limit, used: res.consumedPoints, remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) {
@@ -169,6 +164,40 @@ export class Security {
   }
 
   /**
+   * The user's count in the table, once no points counted here are on their way to it: read while
+   * a write of them was under way, it could miss them (a count too low), so such a read waits for
+   * the write and reads again. Undefined when unreadable (the database away) or still racing
+   * after three reads: the caller then writes at once and the table decides.
+   */
+  private async storedCount(userId: string): Promise<{ points: number; expire: Date | null } | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+      const moved = this.moved;
+      const [stored] = await prepared(this.db, 'queryBudget:read', (name) =>
+        this.db
+          .select({ points: rateLimits.points, expire: rateLimits.expire })
+          .from(rateLimits)
+          .where(eq(rateLimits.key, sql.placeholder('key')))
+          .prepare(name),
+      )
+        .execute({ key: this.queryCost.getKey(userId) })
+        .catch(() => [undefined]);
+      if (moved === this.moved) return stored;
+    }
+    return undefined;
+  }
+
+  /** Tracks a write of points taken from `pending` until it settles (see storedCount). */
+  private writing<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    void write.then(
+      () => this.writes.delete(write),
+      () => this.writes.delete(write),
+    );
+    return write;
+  }
+
+  /**
    * Writes the points counted here. Their operations already ran: a refusal by the store now
    * only means the budget is spent, which the next charge reads. Points the store could not take
    * (the database away) wait for the next flush.
@@ -178,6 +207,7 @@ export class Security {
     const run = async () => {
       const batch = [...this.pending];
       this.pending.clear();
+      if (batch.length) this.moved++;
       for (const [userId, points] of batch) {
         try {
           await this.queryCost.consume(userId, points);
@@ -186,7 +216,7 @@ export class Security {
         }
       }
     };
-    this.flushing = run().finally(() => (this.flushing = undefined));
+    this.flushing = this.writing(run()).finally(() => (this.flushing = undefined));
     await this.flushing;
     if (this.pending.size > 0) this.scheduleFlush();
   }

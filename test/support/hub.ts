@@ -95,3 +95,20 @@ export async function startHub(
     },
   };
 }
+
+/**
+ * Another instance of the hub on `hub`'s PostgreSQL database (its own pool, listener and caches),
+ * as a second server behind a load balancer would be; `stop` also closes its pool.
+ */
+export async function secondInstance(hub: TestHub, options: { security?: AppOptions['security'] } = {}): Promise<App & { database: Database }> {
+  const database = await createDatabase({ url: hub.databaseUrl! });
+  const app = await buildApp({ database, logger: createLogger('error'), security: options.security });
+  return {
+    ...app,
+    database,
+    async stop() {
+      await app.stop();
+      await database.close();
+    },
+  };
+}
