@@ -2,10 +2,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { fromGlobalId } from '../src/shared/ids.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../src/app.js';
-import { createDatabase, type Database } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
-import { startHub, type TestHub } from './support/hub.js';
+import { secondInstance, startHub, type TestHub } from './support/hub.js';
 import { ok, seedKit } from './support/seed-kit.js';
 import { collect, expectWellFormedPayloads, until, wsClient } from './support/ws.js';
 
@@ -14,18 +11,15 @@ const onPostgres = process.env.TEST_DATABASE === 'postgres';
 // Several instances share one PostgreSQL through NOTIFY; PGlite is one process by nature.
 describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
   let a: TestHub;
-  let bDatabase: Database;
-  let b: App;
+  let b: Awaited<ReturnType<typeof secondInstance>>;
 
   beforeAll(async () => {
     a = await startHub();
-    bDatabase = await createDatabase({ url: a.databaseUrl! });
-    b = await buildApp({ database: bDatabase, logger: createLogger('error') });
+    b = await secondInstance(a);
   });
   afterEach(() => expectWellFormedPayloads());
   afterAll(async () => {
     await b?.stop();
-    await bDatabase?.close();
     await a?.stop();
   });
 
@@ -142,7 +136,7 @@ describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
     const user = await seedKit(a).user();
     expect(await whoOn(b.url, user.token)).toBe(user.displayName);
     // Ended with no notice at all, as a notice sent while B's listener is away would be lost.
-    await bDatabase.db.execute(sql`update sessions set revoked_at = now() where user_id = ${fromGlobalId(user.id, 'User', 'id')}`);
+    await b.database.db.execute(sql`update sessions set revoked_at = now() where user_id = ${fromGlobalId(user.id, 'User', 'id')}`);
     const before = await listenerPids();
     const admin = new pg.Client({ connectionString: a.databaseUrl });
     await admin.connect();

@@ -1,11 +1,9 @@
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
+import type { App } from '../src/app.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../src/app.js';
-import { createDatabase, type Database } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
 import { fromGlobalId } from '../src/shared/ids.js';
-import { startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
+import { secondInstance, startHub, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { codeOf, ok, seedKit } from './support/seed-kit.js';
 import { until } from './support/ws.js';
 
@@ -147,16 +145,13 @@ describe('the response cache', () => {
 // PGlite is one process; instances share a PostgreSQL and hear each other's writes by NOTIFY.
 describe.skipIf(!onPostgres)('the response cache across instances', () => {
   let a: TestHub;
-  let bDatabase: Database;
-  let b: App;
+  let b: Awaited<ReturnType<typeof secondInstance>>;
   beforeAll(async () => {
     a = await startHub();
-    bDatabase = await createDatabase({ url: a.databaseUrl! });
-    b = await buildApp({ database: bDatabase, logger: createLogger('error') });
+    b = await secondInstance(a);
   });
   afterAll(async () => {
     await b?.stop();
-    await bDatabase?.close();
     await a?.stop();
   });
 

@@ -2,10 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../src/app.js';
-import { createDatabase, type Database } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
-import { startHub, type TestHub } from './support/hub.js';
+import { secondInstance, startHub, type TestHub } from './support/hub.js';
 import { seedKit } from './support/seed-kit.js';
 import { openAll, openRawSocket, until, type Opened } from './support/ws.js';
 
@@ -39,21 +36,18 @@ async function close(opened: Opened) {
 
 describe.skipIf(!onPostgres)('sockets per user across instances', () => {
   let a: TestHub;
-  let bDatabase: Database;
-  let b: App;
+  let b: Awaited<ReturnType<typeof secondInstance>>;
   let admin: pg.Client;
 
   beforeAll(async () => {
     a = await startHub({ security: { limits: LIMITS } });
-    bDatabase = await createDatabase({ url: a.databaseUrl! });
-    b = await buildApp({ database: bDatabase, logger: createLogger('error'), security: { limits: LIMITS } });
+    b = await secondInstance(a, { security: { limits: LIMITS } });
     admin = new pg.Client({ connectionString: a.databaseUrl });
     await admin.connect();
   });
   afterAll(async () => {
     await admin?.end();
     await b?.stop();
-    await bDatabase?.close();
     await a?.stop();
   });
 
