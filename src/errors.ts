@@ -92,11 +92,16 @@ export function isConnectionLost(err: unknown): boolean {
   return false;
 }
 
-/** SQLSTATE of a driver error, which drizzle wraps in `cause`. */
-export function sqlState(err: unknown): string | undefined {
+/** The driver's error (with `code`, `detail`, `constraint`), which drizzle wraps in `cause`. */
+export function driverError(err: unknown): { code: string; detail?: string; constraint?: string } | undefined {
   let e: any = err;
   for (let i = 0; e && i < 4; i++, e = e.cause) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e;
   }
   return undefined;
+}
+
+/** SQLSTATE of a driver error. */
+export function sqlState(err: unknown): string | undefined {
+  return driverError(err)?.code;
 }

@@ -597,30 +597,42 @@ describe('an activity as a node', () => {
 
 describe('the append', () => {
   it('is two statements: the insert, whose trigger takes the append lock, then the notifications and the NOTIFY together', async () => {
-    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const { circle } = await kit.circleWithCoordinator({ quick: true });
     const member = await kit.quickUser('Pembalas');
-    await member.join(circle);
-    const thread = await coordinator.createThread(circle);
-    // A reply to the coordinator's thread notifies them: the notification insert is not skipped.
+    // A member joining is a kind that notifies: the notifications call is not skipped.
     const before = hub.statements.length;
-    await member.createPost(thread, { body: 'Balasan' });
+    await member.join(circle);
     const ran = hub.statements.slice(before).filter((s) => !/from "activity" where "activity"."id" >/.test(s));
     expect(ran.filter((s) => /pg_advisory_xact_lock/.test(s)), 'no separate lock statement').toEqual([]);
-    // createPost whole (no clientMutationId, so no retry key to claim): one statement counts the
-    // post (locking the thread, with the viewer's standing), inserts it and appends; then the
-    // notifications and the NOTIFY. The session and the query budget are not its own.
-    const own = ran.filter((s) => !/"sessions"|rate_limits|^\s*(begin|commit)/i.test(s));
-    expect(own.map((s) => s.slice(0, 40)), 'createPost statements').toHaveLength(2);
-    expect(own[0]).toMatch(/update "threads"[\s\S]*insert into "posts"[\s\S]*insert into "activity"/);
     const insert = ran.findIndex((s) => /insert into "activity"/.test(s));
     expect(insert).toBeGreaterThanOrEqual(0);
-    expect(ran[insert + 1]).toMatch(/insert into "notifications"[\s\S]*pg_notify/);
+    expect(ran[insert + 1]).toMatch(/select hub_notify_appended\(/);
     expect(ran.slice(insert + 2).filter((s) => /activity|notif/.test(s))).toEqual([]);
     const result = await hub.database.db.execute(
       sql`select tgenabled from pg_trigger where tgname = 'activity_append_lock' and tgrelid = 'activity'::regclass`,
     );
     const [trigger] = (result as unknown as { rows: { tgenabled: string }[] }).rows;
     expect(trigger?.tgenabled).toBe('O');
+  });
+
+  it('of a post is one statement of its own, outside any transaction block: the database function that checks and writes it', async () => {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const member = await kit.quickUser('Pembalas');
+    await member.join(circle);
+    const thread = await coordinator.createThread(circle);
+    const before = hub.statements.length;
+    await member.createPost(thread, { body: 'Balasan' });
+    const ran = hub.statements.slice(before).filter((s) => !/from "activity" where "activity"."id" >/.test(s));
+    // The session and the query budget are not its own.
+    const own = ran.filter((s) => !/"sessions"|rate_limits/i.test(s));
+    expect(own.map((s) => s.slice(0, 40)), 'createPost statements').toHaveLength(1);
+    expect(own[0]).toMatch(/^select hub_create_post\(/);
+    // Inside it the append comes before the notifications, whose statement then snapshots after the lock.
+    const result = await hub.database.db.execute(sql`select prosrc from pg_proc where proname = 'hub_create_post'`);
+    const [fn] = (result as unknown as { rows: { prosrc: string }[] }).rows;
+    const body = fn.prosrc.replace(/--.*$/gm, '');
+    expect(body.indexOf('INSERT INTO activity')).toBeGreaterThan(body.indexOf('INSERT INTO posts'));
+    expect(body.indexOf('PERFORM hub_notify_appended')).toBeGreaterThan(body.indexOf('INSERT INTO activity'));
   });
 });
 

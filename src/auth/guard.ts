@@ -6,7 +6,7 @@ import { preparable, prepared } from '../db/prepared.js';
 import { binder, keepable, shapesOf, valuesOf, type Prefetch, type Values } from '../shared/prefetch.js';
 import { circleMembers, circleOrganisations, circles, organisationMembers, type CircleRow } from '../db/schema.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
-import { can, canRead, type CircleAction, type CircleRole, type Standing } from './permissions.js';
+import { can, canRead, type CircleAction, type CircleFacts, type CircleRole, type Standing } from './permissions.js';
 
 export function requireViewer(ctx: Context): Viewer {
   if (!ctx.viewer) throw new UnauthenticatedError();
@@ -95,7 +95,7 @@ const ACTION_WORDS: Record<CircleAction, string> = {
  * Throws unless the viewer may `action` the circle: NOT_FOUND when they may not even see it
  * (so its existence does not leak), FORBIDDEN when they see it but may not act.
  */
-export function assertCan(action: CircleAction, circle: CircleRow, standing: Standing, field = 'circleId'): void {
+export function assertCan(action: CircleAction, circle: CircleFacts, standing: Standing, field = 'circleId'): void {
   if (!canRead(circle, standing)) throw new NotFoundError('Circle', field);
   if (can(action, circle, standing)) return;
   if (circle.status === 'ARCHIVED' && action !== 'leave' && action !== 'report' && action !== 'moderateContent') {

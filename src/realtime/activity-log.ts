@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { activity, type ActivityRow } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
-import { notificationsInsert, type NotificationHints } from './notification-rules.js';
+import { notificationsCall, type NotificationHints } from './notification-rules.js';
 
 export type ActivityKind = ActivityRow['kind'];
 export type NewActivity = Omit<typeof activity.$inferInsert, 'id'> & NotificationHints;
@@ -36,12 +36,10 @@ export async function appendActivity(tx: Tx, entries: NewActivity | NewActivity[
 }
 
 /**
- * The second step of an append, for a write that inserted its activity rows itself (createPost
- * does, in the statement that writes the post): the notifications they cause and the NOTIFY, in
- * a statement of their own so that its snapshot is taken after the append's lock.
+ * The second step of an append: the notifications the rows cause and the NOTIFY, in a statement
+ * of their own so that its snapshot is taken after the append's lock.
  */
 export async function notifyAppended(tx: Tx, rows: ActivityRow[], hints: readonly NotificationHints[]): Promise<void> {
-  const notifications = notificationsInsert(rows, hints);
-  const signal = sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`;
-  await tx.execute(notifications ? sql`with notified as (${notifications}) ${signal}` : signal);
+  const call = notificationsCall(rows, hints);
+  await tx.execute(call ?? sql`select pg_notify(${ACTIVITY_CHANNEL}, ${rows.at(-1)!.id.toString()})`);
 }

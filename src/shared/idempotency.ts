@@ -27,11 +27,11 @@ export async function claimIdempotencyKey(
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.clientMutationId, clientMutationId)));
-  if (first.mutation !== mutation) {
-    throw new ConflictError(
-      `clientMutationId: this key was already used for ${first.mutation}; use a new key for each new request`,
-      'clientMutationId',
-    );
-  }
+  if (first.mutation !== mutation) throw idempotencyKeyReused(first.mutation);
   return first.resultId;
+}
+
+/** The error for a key sent again with another mutation than the one it was first used for. */
+export function idempotencyKeyReused(firstMutation: string): ConflictError {
+  return new ConflictError(`clientMutationId: this key was already used for ${firstMutation}; use a new key for each new request`, 'clientMutationId');
 }

@@ -275,6 +275,22 @@ export function rowDecoder<R>(columns: Record<string, PgColumn>): (values: unkno
   };
 }
 
+/**
+ * Decodes a row as JSON by column name (`row_to_json`, which a database function returns), as
+ * drizzle would map it from the driver.
+ */
+export function objectDecoder<R>(columns: Record<string, PgColumn>): (row: Record<string, unknown>) => R {
+  const entries = Object.entries(columns);
+  return (json) => {
+    const row: Record<string, unknown> = {};
+    for (const [key, column] of entries) {
+      const v = json[column.name];
+      row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
+    }
+    return row as R;
+  };
+}
+
 /** All columns of a table, by property. */
 export const columnsOf = (table: PgTable) => getTableColumns(table) as Record<string, PgColumn>;
 

@@ -4,28 +4,26 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Context, Viewer } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import {
-  activity,
   circleMembers,
   circles,
   posts,
   reactions,
   threadSdgGoals,
   threads,
-  type ActivityRow,
   type CircleRow,
   type PostRow,
   type ThreadRow,
 } from '../../db/schema.js';
-import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { BadInputError, driverError, ForbiddenError, NotFoundError, sqlState } from '../../errors.js';
 import { assertCan, circleFor, orgAdminOf, requireViewer } from '../../auth/guard.js';
-import type { CircleRole, Standing } from '../../auth/permissions.js';
-import { appendActivity, notifyAppended } from '../../realtime/activity-log.js';
-import { claimIdempotencyKey } from '../../shared/idempotency.js';
+import type { CircleFacts, CircleRole, Standing } from '../../auth/permissions.js';
+import { appendActivity } from '../../realtime/activity-log.js';
+import { claimIdempotencyKey, idempotencyKeyReused } from '../../shared/idempotency.js';
 import { mentionedHandles } from '../../shared/handles.js';
 import { fromGlobalId, optionalGlobalId, parseGlobalId } from '../../shared/ids.js';
 import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, pagePlanner, type ChildList } from '../../shared/lists.js';
-import { binder, columnsOf, jsonRow, keepable, prefetchable, ref, rowDecoder, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
+import { binder, columnsOf, keepable, objectDecoder, prefetchable, ref, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
 import { preparable, prepared } from '../../db/prepared.js';
 import { ThreadOrder } from '../../shared/graphql.js';
 import { REACTION_CONTENTS, type Loaders, type ReactionContent, type ReactionGroup } from '../../loaders.js';
@@ -216,78 +214,66 @@ async function lockedThread(tx: Tx, threadId: string, field: string): Promise<Th
 }
 
 const POST_COLUMNS = columnsOf(posts);
-const decodeThread = rowDecoder<ThreadRow>(columnsOf(threads));
-const decodeCircle = rowDecoder<CircleRow>(columnsOf(circles));
-const decodePost = rowDecoder<PostRow>(POST_COLUMNS);
-const decodeActivity = rowDecoder<ActivityRow>(columnsOf(activity));
+const postFromJson = objectDecoder<PostRow>(POST_COLUMNS);
+
+/** What `hub_create_post` read before refusing a post (null: no such thread). */
+interface PostFacts {
+  thread: { id: string; isLocked: boolean; hiddenAt: string | null };
+  circle: CircleFacts;
+  role: CircleRole | null;
+  orgAdmin: boolean;
+  parent: { threadId: string; hiddenAt: string | null } | null;
+}
 
 /**
- * Writes a post in one statement: counts it in its thread (the update locks the thread row until
- * commit, so concurrent posts queue there and the lock check and the counter are exact), inserts
- * it, and appends its activity entry (whose statement trigger takes the append lock, after the
- * thread's row lock as in every other write: the update is read first). It returns what the
- * checks need (the thread with its circle and the viewer's standing, the post replied to); a
- * refusal after it rolls all of it back. NOT_FOUND for a thread the viewer may not see,
- * FORBIDDEN when they see it but may not post.
+ * Throws the error the API gives when the viewer may not post to the thread (or reply to
+ * `replyToId` in it), in the order the checks are made: NOT_FOUND for a thread the viewer may not
+ * see, FORBIDDEN when they see it but may not post. `hub_create_post` (migration 0013) makes the
+ * same checks in the database and, refusing, hands over what it read: this names the refusal.
  */
-async function writePost(tx: Tx, viewer: Viewer, post: { id: string; threadId: string; replyToId?: string | null; body: string; now: Date }) {
-  const values = { viewer: viewer.user.id, thread: post.threadId, replyTo: post.replyToId ?? null, id: post.id, body: post.body, now: post.now };
-  const statement = prepared(tx, 'writePost', (name) => {
-    const p = (key: keyof typeof values) => sql.placeholder(key);
-    const viewerId = sql`${p('viewer')}::uuid`;
-    // Data-modifying CTEs must be at the top of a statement: drizzle's $with with raw SQL.
-    const counted = tx.$with('counted', {}).as(
-      sql`update ${threads} set post_count = ${threads.postCount} + 1, last_activity_at = ${p('now')}::timestamptz
-        from ${circles} left join ${circleMembers} on ${circleMembers.circleId} = ${circles.id} and ${circleMembers.userId} = ${viewerId}
-        where ${threads.id} = ${p('thread')}::uuid and ${circles.id} = ${threads.circleId}
-        returning ${jsonRow('threads', columnsOf(threads))} as thread, ${jsonRow('circles', columnsOf(circles))} as circle,
-          ${circleMembers.role} as role, ${orgAdminOf(viewerId, circles.id)} as org_admin, ${threads.id} as id, ${threads.circleId} as circle_id`,
-    );
-    const inserted = tx.$with('inserted', {}).as(
-      sql`insert into ${posts} (id, thread_id, author_id, reply_to_id, body, created_at)
-        select ${p('id')}::uuid, counted.id, ${viewerId},
-          (select coalesce(r.reply_to_id, r.id) from ${posts} r where r.id = ${p('replyTo')}::uuid and r.thread_id = counted.id),
-          ${p('body')}::text, ${p('now')}::timestamptz
-        from counted
-        returning *`,
-    );
-    const appended = tx.$with('appended', {}).as(
-      sql`insert into ${activity} (circle_id, kind, actor_id, thread_id, post_id, occurred_at)
-        select counted.circle_id, 'POST_CREATED', ${viewerId}, counted.id, inserted.id, clock_timestamp()
-        from counted cross join inserted
-        returning *`,
-    );
-    return tx
-      .with(counted, inserted, appended)
-      .select({
-        thread: sql<unknown[]>`counted.thread`,
-        circle: sql<unknown[]>`counted.circle`,
-        role: sql<CircleRole | null>`counted.role`,
-        orgAdmin: sql<boolean>`counted.org_admin`,
-        parent: sql<unknown[] | null>`(select ${jsonRow('parent', POST_COLUMNS)} from ${posts} as parent where parent.id = ${p('replyTo')}::uuid)`,
-        post: sql<unknown[]>`(select ${jsonRow('inserted', POST_COLUMNS)} from inserted)`,
-        entry: sql<unknown[]>`(select ${jsonRow('appended', columnsOf(activity))} from appended)`,
-      })
-      .from(sql`counted`)
-      .prepare(name);
-  });
-  const [row] = await statement.execute(values);
-  if (!row) throw new NotFoundError('Thread', 'threadId');
-  const circle = decodeCircle(row.circle);
-  const standing: Standing = { signedIn: true, role: row.role ?? null, orgAdmin: Boolean(row.orgAdmin) };
+function assertMayPost(facts: PostFacts | null, replyToId: string | null): void {
+  if (!facts) throw new NotFoundError('Thread', 'threadId');
+  const { thread, parent } = facts;
+  const standing: Standing = { signedIn: true, role: facts.role ?? null, orgAdmin: Boolean(facts.orgAdmin) };
+  const date = (at: string | null) => (at ? new Date(at) : null);
   try {
-    assertCan('post', circle, standing, 'threadId');
+    assertCan('post', facts.circle, standing, 'threadId');
   } catch (err) {
     if (err instanceof NotFoundError) throw new NotFoundError('Thread', 'threadId');
     throw err;
   }
-  return {
-    thread: decodeThread(row.thread),
-    standing,
-    parent: row.parent ? decodePost(row.parent) : null,
-    post: decodePost(row.post),
-    entry: decodeActivity(row.entry),
-  };
+  if (thread.isLocked) throw new ForbiddenError('This thread is locked and takes no new posts.');
+  assertNotHidden(date(thread.hiddenAt), standing, 'thread');
+  if (replyToId) {
+    if (!parent || parent.threadId !== thread.id) throw new BadInputError('replyToId', 'must be a post of the same thread');
+    assertNotHidden(date(parent.hiddenAt), standing, 'post');
+  }
+}
+
+/** SQLSTATE `hub_create_post` refuses with; its DETAIL is the PostFacts it read. */
+const POST_REFUSED = 'HB001';
+
+type CreatePostResult = { post: Record<string, unknown>; replay?: undefined } | { replay: { mutation: string; resultId: string }; post?: undefined };
+
+/**
+ * createPost's claim of the retry key, checks and writes (the post, the thread's count, the
+ * activity entry under the log's lock, the notifications and NOTIFY) in one database function,
+ * called as a statement of its own: one round trip and one commit (migration 0013).
+ */
+async function writePost(ctx: Context, viewer: Viewer, input: { id: string; threadId: string; replyToId: string | null; body: string; clientMutationId: string | null }) {
+  // A parameterised statement of fixed text: the driver keeps it prepared per connection (db/client.ts).
+  const call = sql`select hub_create_post(${viewer.user.id}::uuid, ${input.threadId}::uuid, ${input.replyToId}::uuid, ${input.id}::uuid,
+    ${input.body}::text, ${new Date().toISOString()}::timestamptz, ${input.clientMutationId}::text, ${sql.param(mentionedHandles(input.body))}::text[]) as result`;
+  try {
+    const { rows } = (await ctx.db.execute(call)) as unknown as { rows: { result: CreatePostResult }[] };
+    return rows[0].result;
+  } catch (err) {
+    if (sqlState(err) !== POST_REFUSED) throw err;
+    const detail = driverError(err)?.detail;
+    assertMayPost(typeof detail === 'string' ? (JSON.parse(detail) as PostFacts | null) : null, input.replyToId);
+    // The database's checks and the policy's must agree (test/create-post.test.ts holds them to it).
+    throw new Error(`createPost: the database refused a post the policy allows (${detail})`);
+  }
 }
 
 /** The circle of a thread or post, for an action; anything the viewer cannot see is NOT_FOUND. */
@@ -379,27 +365,16 @@ export async function updateThread(ctx: Context, input: UpdateThreadInput): Prom
 export async function createPost(ctx: Context, input: CreatePostInput): Promise<PostRow> {
   const viewer = requireViewer(ctx);
   const threadId = fromGlobalId(input.threadId, 'Thread', 'threadId');
-  const replyToId = optionalGlobalId(input.replyToId, 'Post', 'replyToId');
-  const id = randomUUID();
-  const written = await ctx.db.transaction(async (tx): Promise<PostRow | string> => {
-    const first = await claimIdempotencyKey(tx, viewer.user.id, input.clientMutationId, 'createPost', id);
-    if (first) return first;
-    const { thread, standing, parent, post, entry } = await writePost(tx, viewer, { id, threadId, replyToId, body: input.body, now: new Date() });
-    if (thread.isLocked) throw new ForbiddenError('This thread is locked and takes no new posts.');
-    assertNotHidden(thread.hiddenAt, standing, 'thread');
-    if (replyToId) {
-      if (!parent || parent.threadId !== threadId) throw new BadInputError('replyToId', 'must be a post of the same thread');
-      assertNotHidden(parent.hiddenAt, standing, 'post');
-    }
-    await notifyAppended(tx, [entry], [{ mentions: mentionedHandles(input.body) }]);
-    return post;
-  });
-  if (typeof written !== 'string') {
+  const replyToId = optionalGlobalId(input.replyToId, 'Post', 'replyToId') ?? null;
+  const result = await writePost(ctx, viewer, { id: randomUUID(), threadId, replyToId, body: input.body, clientMutationId: input.clientMutationId ?? null });
+  if (result.post) {
+    const written = postFromJson(result.post);
     ctx.loaders.post.clear(written.id).prime(written.id, written);
     return written;
   }
+  if (result.replay.mutation !== 'createPost') throw idempotencyKeyReused(result.replay.mutation);
   // A retry gets the first result, read again, only while the viewer may still see it (not after removal).
-  const post = (await ctx.loaders.post.clear(written).load(written))!;
+  const post = (await ctx.loaders.post.clear(result.replay.resultId).load(result.replay.resultId))!;
   await readableThread(ctx, post.threadId).catch(() => {
     throw new NotFoundError('Post', 'clientMutationId');
   });
