@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { liveSockets } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import { flatUuid } from '../shared/ids.js';
 
 // Any fixed number, used for nothing else; the second key is the user's.
 const SOCKETS_LOCK = 7_426_003;
@@ -15,7 +15,7 @@ const SOCKETS_LOCK = 7_426_003;
  */
 export class SocketLeases {
   /** This process; in each row for operators asking which instance holds a user's sockets. */
-  readonly instanceId = randomUUID();
+  readonly instanceId = flatUuid();
   /** Open sockets' leases held here: lease id to user id. */
   private readonly held = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -35,7 +35,7 @@ export class SocketLeases {
    * two instances admitting at once cannot both take the last place.
    */
   async acquire(userId: string): Promise<string | null> {
-    const id = randomUUID();
+    const id = flatUuid();
     const admitted = await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${SOCKETS_LOCK}, hashtext(${userId}))`);
       const [{ live }] = await tx

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
@@ -18,6 +17,7 @@ import type { SocketLeases } from './socket-leases.js';
 import { operationNameOf, type Metrics } from '../metrics.js';
 import type { Subscriber, SubscriptionHub } from './hub.js';
 import { DocumentCache, prepareSubscription } from './subscriptions.js';
+import { flatUuid } from '../shared/ids.js';
 
 export interface WebSocketLimits {
   /** Largest message a client may send. */
@@ -266,7 +266,7 @@ export function attachWebSocketServer(opts: {
           document: prepared.document,
           operationName: payload.operationName,
           variableValues: variables,
-          contextValue: createContext(db, extra.viewer, randomUUID(), { security, client: extra.client, sessions: sessionCache }),
+          contextValue: createContext(db, extra.viewer, flatUuid(), { security, client: extra.client, sessions: sessionCache }),
         } satisfies ExecutionArgs;
       }
       let subscriber: Subscriber;
@@ -396,7 +396,7 @@ export function attachWebSocketServer(opts: {
       authError: null,
       leaseId: undefined,
       initWait: setTimeout(onInitWait, limits.connectionInitWaitMs, socket),
-      requestId: typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID(),
+      requestId: typeof header === 'string' && REQUEST_ID.test(header) ? header : flatUuid(),
       openedAt: performance.now(),
       subscriptions: 0,
       operations: 0,

@@ -1,4 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { BadInputError, NotFoundError } from '../errors.js';
+
+/**
+ * A random UUID as one flat string, for ids a long-lived object keeps (a WebSocket's request id,
+ * its lease, a subscription's context). Node builds randomUUID() by concatenation: a rope of 15
+ * pieces, about 450 bytes of heap where the flat string takes 56, which stays a rope while it is
+ * only stored; with 10,000 idle subscribers that was 5 % of their memory.
+ */
+export function flatUuid(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
+}
 
 export type NodeTypeName =
   | 'Region'
