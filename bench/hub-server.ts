@@ -5,8 +5,8 @@
  * Bench-only hooks, none of which change what the hub does:
  * - SQL statements are attributed to the HTTP request that ran them (AsyncLocalStorage around
  *   the request listener, fed by createDatabase's onQuery), for "statements per operation";
- * - the time each `commit` statement's reply arrives is kept, for "from the commit to the last
- *   delivery" in the fan-out;
+ * - the time each commit's reply arrives is kept (a `commit`, or createPost's one statement), for
+ *   "from the commit to the last delivery" in the fan-out;
  * - `memory` forces GC and reports process.memoryUsage(), for "bytes per idle subscriber";
  * - `profileStart` / `profileStop` run V8's CPU profiler (what `node --cpu-prof` runs) around
  *   one phase and write a .cpuprofile, so each profile covers one operation only.
@@ -35,13 +35,28 @@ const traces = new AsyncLocalStorage<Trace>();
 const finishedTraces = new Map<string, string[]>();
 let lastCommitAt = 0;
 
-// Every pool client is a pg.Client: note when a `commit` has been answered by the server.
+/**
+ * Statements whose reply means a commit: a transaction's `commit`, and createPost, which is one
+ * statement outside any transaction block (migration 0013's function), committed before it answers.
+ */
+const COMMITS = /^(commit$|select hub_create_post\()/;
+
+// Every pool client is a pg.Client: note when a commit has been answered by the server, whether
+// the statement was sent with a callback (pool.query, as createPost's is) or awaited (a transaction's).
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const result = query.apply(this, args);
   const first = args[0] as string | { text?: string } | undefined;
   const text = typeof first === 'string' ? first : first?.text;
-  if (text === 'commit' && result && typeof (result as Promise<unknown>).then === 'function') {
+  const commits = typeof text === 'string' && COMMITS.test(text);
+  const callback = args.at(-1);
+  if (commits && typeof callback === 'function') {
+    args[args.length - 1] = (err: unknown, res: unknown) => {
+      if (!err) lastCommitAt = now();
+      (callback as (err: unknown, res: unknown) => void)(err, res);
+    };
+  }
+  const result = query.apply(this, args);
+  if (commits && result && typeof (result as Promise<unknown>).then === 'function') {
     (result as Promise<unknown>).then(
       () => (lastCommitAt = now()),
       () => {},

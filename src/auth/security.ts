@@ -57,6 +57,13 @@ export interface QueryBudget {
 const HOUR_SECONDS = 60 * 60;
 
 /** The hub's defences against guessing and floods, one per app, shared by HTTP and WebSocket. */
+/** See Security.moving. */
+interface Moving {
+  writes: Set<Promise<unknown>>;
+  started: number;
+  readers: number;
+}
+
 export class Security {
   readonly hasher: PasswordHasher;
   private readonly signInAccount: GrowingBlockLimiter;
@@ -68,9 +75,11 @@ export class Security {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
-  /** Writes of points taken from `pending` still under way, and how many were ever started. */
-  private readonly writes = new Set<Promise<unknown>>();
-  private moved = 0;
+  /**
+   * Per user whose points are on their way from `pending` to the store, or whose count is being
+   * read: those writes, how many were started, and the reads under way (see storedCount).
+   */
+  private readonly moving = new Map<string, Moving>();
 
   constructor(
     private readonly db: Db,
@@ -145,9 +154,10 @@ export class Security {
     // Charges counted here go along with this one: the store sees them before it decides.
     const carried = this.pending.get(userId) ?? 0;
     this.pending.delete(userId);
-    if (carried) this.moved++;
     try {
-      const res = await this.writing(this.queryCost.consume(userId, cost + carried));
+      const write = this.queryCost.consume(userId, cost + carried);
+      if (carried) this.moves(userId, write);
+      const res = await write;
       return { limit, used: res.consumedPoints, remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) {
@@ -164,37 +174,62 @@ export class Security {
   }
 
   /**
-   * The user's count in the table, once no points counted here are on their way to it: read while
-   * a write of them was under way, it could miss them (a count too low), so such a read waits for
-   * the write and reads again. Undefined when unreadable (the database away) or still racing
-   * after three reads: the caller then writes at once and the table decides.
+   * The user's count in the table, once none of their points counted here are on their way to it:
+   * read while a write of them was under way, it could miss them (a count too low), so such a read
+   * waits for the write and reads again. Only that user's writes are waited for: a flush of other
+   * users' points, or a burst of first charges, holds no one up. Undefined when unreadable (the
+   * database away) or still racing after three reads: the caller then writes at once and the
+   * table decides.
    */
   private async storedCount(userId: string): Promise<{ points: number; expire: Date | null } | undefined> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (this.writes.size > 0) await Promise.allSettled([...this.writes]);
-      const moved = this.moved;
-      const [stored] = await prepared(this.db, 'queryBudget:read', (name) =>
-        this.db
-          .select({ points: rateLimits.points, expire: rateLimits.expire })
-          .from(rateLimits)
-          .where(eq(rateLimits.key, sql.placeholder('key')))
-          .prepare(name),
-      )
-        .execute({ key: this.queryCost.getKey(userId) })
-        .catch(() => [undefined]);
-      if (moved === this.moved) return stored;
+    const entry = this.movingOf(userId);
+    entry.readers++;
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (entry.writes.size > 0) await Promise.allSettled([...entry.writes]);
+        const started = entry.started;
+        const [stored] = await prepared(this.db, 'queryBudget:read', (name) =>
+          this.db
+            .select({ points: rateLimits.points, expire: rateLimits.expire })
+            .from(rateLimits)
+            .where(eq(rateLimits.key, sql.placeholder('key')))
+            .prepare(name),
+        )
+          .execute({ key: this.queryCost.getKey(userId) })
+          .catch(() => [undefined]);
+        if (started === entry.started) return stored;
+      }
+      return undefined;
+    } finally {
+      entry.readers--;
+      this.forget(userId, entry);
     }
-    return undefined;
   }
 
-  /** Tracks a write of points taken from `pending` until it settles (see storedCount). */
-  private writing<T>(write: Promise<T>): Promise<T> {
-    this.writes.add(write);
-    void write.then(
-      () => this.writes.delete(write),
-      () => this.writes.delete(write),
-    );
-    return write;
+  private movingOf(userId: string): Moving {
+    let entry = this.moving.get(userId);
+    if (!entry) {
+      entry = { writes: new Set(), started: 0, readers: 0 };
+      this.moving.set(userId, entry);
+    }
+    return entry;
+  }
+
+  /** Kept while a read may compare `started`: dropped once no write or read of the user is under way. */
+  private forget(userId: string, entry: Moving): void {
+    if (entry.writes.size === 0 && entry.readers === 0 && this.moving.get(userId) === entry) this.moving.delete(userId);
+  }
+
+  /** Tracks a write of `userId`'s points taken from `pending` until it settles (see storedCount). */
+  private moves(userId: string, write: Promise<unknown>): void {
+    const entry = this.movingOf(userId);
+    entry.started++;
+    entry.writes.add(write);
+    const settled = () => {
+      entry.writes.delete(write);
+      this.forget(userId, entry);
+    };
+    void write.then(settled, settled);
   }
 
   /**
@@ -204,19 +239,33 @@ export class Security {
    */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    const run = async () => {
-      const batch = [...this.pending];
-      this.pending.clear();
-      if (batch.length) this.moved++;
-      for (const [userId, points] of batch) {
-        try {
-          await this.queryCost.consume(userId, points);
-        } catch (err) {
-          if (!(err instanceof RateLimiterRes)) this.pending.set(userId, (this.pending.get(userId) ?? 0) + points);
-        }
-      }
-    };
-    this.flushing = this.writing(run()).finally(() => (this.flushing = undefined));
+    const batch = [...this.pending];
+    if (batch.length === 0) return;
+    this.pending.clear();
+    // Every user's points in one statement, the store's own upsert (RateLimiterDrizzle's, which
+    // starts a new hour where the last one expired) for many keys: a flush is one write however
+    // many users it carries, and leaves the pool to the requests.
+    const now = new Date();
+    const fresh = new Date(now.getTime() + HOUR_SECONDS * 1000);
+    const expired = sql`${rateLimits.expire} <= ${now.toISOString()}::timestamptz`;
+    // A drizzle query runs again at every `then`: made a promise once, it runs once.
+    const write = Promise.resolve(this.db.execute(sql`insert into ${rateLimits} (key, points, expire)
+      select k, p, ${fresh.toISOString()}::timestamptz
+      from unnest(${sql.param(batch.map(([userId]) => this.queryCost.getKey(userId)))}::text[], ${sql.param(batch.map(([, points]) => points))}::int[]) as t(k, p)
+      on conflict (key) do update set
+        points = case when ${expired} then excluded.points else ${rateLimits.points} + excluded.points end,
+        expire = case when ${expired} then excluded.expire else ${rateLimits.expire} end`));
+    for (const [userId] of batch) this.moves(userId, write);
+    this.flushing = write.then(
+      () => {
+        this.flushing = undefined;
+      },
+      () => {
+        // The database away: the points wait here for the next flush.
+        for (const [userId, points] of batch) this.pending.set(userId, (this.pending.get(userId) ?? 0) + points);
+        this.flushing = undefined;
+      },
+    );
     await this.flushing;
     if (this.pending.size > 0) this.scheduleFlush();
   }
