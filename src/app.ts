@@ -424,11 +424,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const access = res.locals.access as AccessRecord;
+        const cacheGeneration = responseCache.generation;
         try {
           const viewer = await authenticate(database.db, bearerToken(req.headers.authorization), policy.session, sessionCache);
           access.userId = viewer?.user.id ?? null;
           const client = { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] };
-          return { ...createContext(database.db, viewer, access.requestId, { security, client, sessions: sessionCache }), access };
+          return { ...createContext(database.db, viewer, access.requestId, { security, client, sessions: sessionCache }), access, cacheGeneration };
         } catch (err) {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -465,6 +466,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   notifier.listen(SESSIONS_CHANNEL, (userId) => {
     if (userId === null) sessionCache.dropAll();
     else sessionCache.dropUser(userId);
+    // Answers hold the viewer as the session cache had it: one begun after the data notice but
+    // before this one may have read the old profile, and its generation must not match.
+    responseCache.invalidate();
     sessionSockets.recheck(userId).catch((err) => logger.warn('session recheck failed; the sweep retries', { err: (err as Error).message }));
   });
   notifier.listen(DATA_CHANNEL, () => responseCache.invalidate());

@@ -51,6 +51,12 @@ export interface Context {
   audienceSensitive: boolean;
   /** Set when the answer read something no change notice covers: it must not be cached (shared/response-cache.ts). */
   untracked?: boolean;
+  /**
+   * The response cache's generation when the request began, before its session was read: the
+   * viewer (a session cache entry, or a read in flight) is part of the answer, so a change
+   * announced after this point must keep the answer out of the cache.
+   */
+  cacheGeneration?: number;
 }
 
 export function createContext(db: Db, viewer: Viewer | null, requestId: string = randomUUID(), request: RequestInfo | null = null): Context {

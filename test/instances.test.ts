@@ -132,6 +132,28 @@ describe.skipIf(!onPostgres)('several instances on one PostgreSQL', () => {
     expect(await whoOn(b.url, user.token)).toBe('Dari Instance A');
   });
 
+  it('B keeps no answer it began from the old profile while A changed it, however the requests fall about the notices', async () => {
+    const user = await seedKit(a).user();
+    expect(await whoOn(b.url, user.token)).toBe(user.displayName);
+    // Requests on B without pause, so some authenticate from the cached session just before the
+    // change's notices arrive and resolve just after: none of their answers may be kept.
+    for (let round = 0; round < 4; round++) {
+      const name = `Nama ke-${round}`;
+      let changed = false;
+      const pollers = Array.from({ length: 6 }, async () => {
+        while (!changed) await whoOn(b.url, user.token);
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      ok(await a.gql(`mutation($n: String!) { updateProfile(input: { displayName: $n }) { user { id } } }`, { n: name }, user.token));
+      await new Promise((r) => setTimeout(r, 100));
+      changed = true;
+      await Promise.all(pollers);
+      // Nothing has been written since: whatever B answers now, it answers from its cache too.
+      await until(async () => (await whoOn(b.url, user.token)) === name, 2_000, `new name ${round} on B`);
+      for (let i = 0; i < 3; i++) expect(await whoOn(b.url, user.token)).toBe(name);
+    }
+  });
+
   it('an instance whose listener reconnects forgets every cached session (notices may have been lost meanwhile)', async () => {
     const user = await seedKit(a).user();
     expect(await whoOn(b.url, user.token)).toBe(user.displayName);

@@ -114,7 +114,9 @@ export function responseCachePlugin(cache: ResponseCache, metrics?: Metrics): Ap
         async responseForOperation(rc) {
           if (rc.operation?.operation !== 'query') return null;
           key = keyOf(rc);
-          generation = cache.generation;
+          // From before the session was read where the context says so: a viewer taken from the
+          // session cache a moment before a profile's change was announced must not be kept.
+          generation = rc.contextValue.cacheGeneration ?? cache.generation;
           const data = cache.lookup(key);
           metrics?.responseCache.inc({ outcome: data ? 'hit' : 'miss' });
           if (!data) return null;
