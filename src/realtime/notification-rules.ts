@@ -17,7 +17,7 @@ export interface NotificationHints {
 /**
  * The call that writes the notifications an append causes and NOTIFYs the live feeds (null when
  * nothing appended can notify anyone: then only the NOTIFY is owed). The rules are the database
- * function `hub_notify_appended` (migration 0013), one INSERT ... SELECT whatever the number of
+ * function `hub_notify_appended` (migrations 0013 and 0014), one INSERT ... SELECT whatever the number of
  * recipients; createPost's own function calls it too, so they are written once.
  */
 export function notificationsCall(rows: ActivityRow[], hints: readonly NotificationHints[]): SQL | null {
