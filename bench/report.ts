@@ -63,6 +63,8 @@ export interface FanoutRound {
 
 export interface MemorySample {
   rss: number;
+  /** V8's heap as reserved (pages), beside heapUsed, what lives in them. */
+  heapTotal: number;
   heapUsed: number;
   external: number;
   arrayBuffers: number;
