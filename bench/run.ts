@@ -470,6 +470,9 @@ async function measureHttp(op: Operation, hub: Child, postgraphile: Child, token
 
 // ------------------------------------------------------------------ writes that notify
 
+/** Bytes as MiB with one decimal, for the log. */
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
 /**
  * createPost and createThread into a circle of 500 members at level ALL beside plain createPost,
  * on the hub alone: runs of the same length as the HTTP runs, best of `runsPerSide`.
@@ -580,7 +583,7 @@ async function measureFanout(
   await subscribed(n);
   log(
     `fan-out ${n}: subscribed in ${(hubConnect.ms / 1000).toFixed(1)} s; ` +
-      `RSS ${(memoryBefore.rss / 2 ** 20).toFixed(1)} -> ${(memoryAfter.rss / 2 ** 20).toFixed(1)} MiB ` +
+      `RSS ${mib(memoryBefore.rss)} -> ${mib(memoryAfter.rss)} MiB ` +
       // Where the growth is: V8's heap as reserved and as used, and memory outside it.
       `(heap total +${mib(memoryAfter.heapTotal - memoryBefore.heapTotal)}, used +${mib(memoryAfter.heapUsed - memoryBefore.heapUsed)}, ` +
       `external +${mib(memoryAfter.external - memoryBefore.external)}, array buffers +${mib(memoryAfter.arrayBuffers - memoryBefore.arrayBuffers)} MiB)`,
@@ -850,8 +853,6 @@ async function main(): Promise<void> {
  * A partial run (--only) or a quick one must not overwrite the figures of a complete full run:
  * a quick run's figures go to bench/results-quick.json, its report to bench/.work.
  */
-const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-
 function reportFiles(partial: boolean, quickRun = false) {
   return {
     results: partial ? path.join(WORK_DIR, 'results.partial.json') : quickRun ? path.join(BENCH_DIR, 'results-quick.json') : path.join(BENCH_DIR, 'results.json'),
