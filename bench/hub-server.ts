@@ -13,6 +13,7 @@
  */
 import 'reflect-metadata';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import type http from 'node:http';
@@ -108,6 +109,28 @@ async function main() {
     });
   });
 
+  /**
+   * Resident bytes of malloc's main heap (the `[heap]` mapping) and of anonymous mappings (V8's
+   * pages, malloc's other arenas and its large blocks), from /proc/self/smaps: where memory
+   * outside V8's heap lives.
+   */
+  const residentByMapping = () => {
+    let mapping = '';
+    let mallocHeap = 0;
+    let anonymous = 0;
+    for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) {
+        mapping = line.split(/\s+/)[5] ?? '';
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+) kB/.exec(line);
+      if (!rss) continue;
+      if (mapping === '[heap]') mallocHeap += Number(rss[1]) * 1024;
+      else if (mapping === '') anonymous += Number(rss[1]) * 1024;
+    }
+    return { mallocHeap, anonymous };
+  };
+
   const cacheBytes = app.responseCache.capacityBytes;
   const gc = (globalThis as { gc?: () => void }).gc;
   const inspector = new Session();
@@ -160,7 +183,7 @@ async function main() {
           gc();
           await new Promise((r) => setImmediate(r));
         }
-        return process.memoryUsage();
+        return { ...process.memoryUsage(), ...residentByMapping() };
       },
       shutdown: () => {
         setImmediate(async () => {

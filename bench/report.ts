@@ -68,6 +68,9 @@ export interface MemorySample {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  /** Resident in malloc's main heap, and in anonymous mappings (V8's pages among them); see bench/hub-server.ts. */
+  mallocHeap?: number;
+  anonymous?: number;
 }
 
 export interface FanoutRecord {

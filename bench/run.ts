@@ -586,7 +586,8 @@ async function measureFanout(
       `RSS ${mib(memoryBefore.rss)} -> ${mib(memoryAfter.rss)} MiB ` +
       // Where the growth is: V8's heap as reserved and as used, and memory outside it.
       `(heap total +${mib(memoryAfter.heapTotal - memoryBefore.heapTotal)}, used +${mib(memoryAfter.heapUsed - memoryBefore.heapUsed)}, ` +
-      `external +${mib(memoryAfter.external - memoryBefore.external)}, array buffers +${mib(memoryAfter.arrayBuffers - memoryBefore.arrayBuffers)} MiB)`,
+      `external +${mib(memoryAfter.external - memoryBefore.external)}, array buffers +${mib(memoryAfter.arrayBuffers - memoryBefore.arrayBuffers)} MiB; ` +
+      `resident in malloc's main heap +${mib((memoryAfter.mallocHeap ?? 0) - (memoryBefore.mallocHeap ?? 0))}, in anonymous mappings +${mib((memoryAfter.anonymous ?? 0) - (memoryBefore.anonymous ?? 0))} MiB)`,
   );
 
   const hubRound = async () => {

@@ -240,6 +240,22 @@ describe('graphql-transport-ws with the default limits', () => {
     raw.ws.close();
   });
 
+  it('a subscription completed by the client while it is being set up is ended, and nothing answers it', async () => {
+    const raw = await connect(hub.app.wsUrl);
+    await raw.init(user.token);
+    // The complete arrives while the subscription still reads the session and the viewer's standing.
+    raw.send({ id: 'early', type: 'subscribe', payload: { query: MY_ACTIVITY } });
+    raw.send({ id: 'early', type: 'complete' });
+    // A later subscription on the same socket: once it is registered, the first's setup is long over.
+    raw.send({ id: 'later', type: 'subscribe', payload: { query: MY_ACTIVITY } });
+    await until(() => hub.app.hub.subscriberCount === 1, 5_000, 'the later subscription registered');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hub.app.hub.subscriberCount).toBe(1);
+    expect(raw.messages.filter((m) => m.id === 'early')).toEqual([]);
+    expect(raw.ws.readyState).toBe(WebSocket.OPEN);
+    raw.ws.close();
+  });
+
   it('closes with 4429 on a second connection_init', async () => {
     const raw = await connect(hub.app.wsUrl);
     await raw.init(user.token);

@@ -125,7 +125,11 @@ const MODERATOR_ONLY: ReadonlySet<ActivityRow['kind']> = new Set(['CONTENT_REPOR
  * message. Results are shared by a whole group: encoding once per event, not once per subscriber,
  * and skipping graphql-ws's per-message promise chain is what keeps fan-out near a bare broadcast.
  */
-export type ResultSink = (payload: Buffer) => void;
+export interface ResultSink {
+  send(payload: Buffer): void;
+  /** The subscription ended, whichever side ended it (told once). */
+  ended?(): void;
+}
 
 function encode(result: ExecutionResult): Buffer {
   return Buffer.from(JSON.stringify(result));
@@ -168,7 +172,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   }
 
   send(payload: Buffer): void {
-    if (!this.closed) this.sink(payload);
+    if (!this.closed) this.sink.send(payload);
   }
 
   /** Ends the subscription with an error result, e.g. FORBIDDEN when the viewer was removed. */
@@ -183,6 +187,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     if (this.closed) return;
     this.closed = true;
     this.onClose(this);
+    this.sink.ended?.();
     this.ended?.({ value: undefined, done: true });
     this.ended = undefined;
   }

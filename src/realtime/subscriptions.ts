@@ -85,7 +85,7 @@ export function withSubscriptions(schema: GraphQLSchema): GraphQLSchema {
   return new GraphQLSchema({ ...schema.toConfig(), subscription });
 }
 
-interface Prepared {
+export interface Prepared {
   query: string;
   document: DocumentNode;
   errors: readonly GraphQLError[];

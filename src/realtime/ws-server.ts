@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { makeServer, CloseCode, handleProtocols } from 'graphql-ws';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { makeServer, CloseCode, handleProtocols, MessageType, parseMessage, type Context, type Message, type SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatError, withoutSuggestions } from '../error-masking.js';
 import { assertQueryCost, DEFAULT_QUERY_LIMITS, type QueryLimits } from '../shared/limits.js';
@@ -15,8 +15,8 @@ import type { QueryBudget, Security } from '../auth/security.js';
 import type { SessionSockets } from './session-sockets.js';
 import type { SocketLeases } from './socket-leases.js';
 import { operationNameOf, type Metrics } from '../metrics.js';
-import type { Subscriber, SubscriptionHub } from './hub.js';
-import { DocumentCache, prepareSubscription } from './subscriptions.js';
+import { Subscriber, type ResultSink, type SubscriptionHub } from './hub.js';
+import { DocumentCache, prepareSubscription, type Prepared } from './subscriptions.js';
 import { flatUuid } from '../shared/ids.js';
 
 export interface WebSocketLimits {
@@ -63,8 +63,17 @@ interface Extra {
   openedAt: number;
   subscriptions: number;
   operations: number;
+  /** graphql-ws's state of this socket (`acknowledged`, its operations by id), from connection_init on. */
+  protocol: Context<Record<string, unknown> | undefined, Extra> | undefined;
+  /** Subscriptions served by `serveSubscription`, by message id; null while one is being set up. */
+  live: Map<string, LiveEntry | null> | undefined;
   /** Queries and mutations in flight: start time, operation type and name, by message id. */
   running: Map<string, { at: number; type: string; name: string | null | undefined; budget: QueryBudget | undefined }> | undefined;
+}
+
+/** A subscription of `Extra.live` (ws-server's `LiveSubscription`), as the socket's close and `complete` see it. */
+interface LiveEntry {
+  subscriber: Subscriber | undefined;
 }
 
 const CLOSING_BRACE = 0x7d;
@@ -163,16 +172,19 @@ export function attachWebSocketServer(opts: {
   // No compression: `nextFrame` relies on it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols, perMessageDeflate: false });
 
+  // Query texts as the document cache holds them: what keeps a text (a subscription's
+  // operation, a query in flight) keeps the one copy, not the copy its message came in.
+  const reviver = (key: string, value: unknown) => (key === 'query' && typeof value === 'string' ? documents.intern(value) : value);
+
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
     schema,
     // Timed here instead (see `initWait`): graphql-ws keeps its timer for the socket's life.
     connectionInitWaitTimeout: 0,
-    // graphql-ws keeps each subscribe message for the subscription's life: the same few query
-    // texts, once each, not once per subscription.
-    jsonMessageReviver: (key, value) => (key === 'query' && typeof value === 'string' ? documents.intern(value) : value),
+    jsonMessageReviver: reviver,
     async onConnect(ctx) {
       clearTimeout(ctx.extra.initWait);
       ctx.extra.initWait = undefined;
+      ctx.extra.protocol = ctx;
       const token = ctx.connectionParams?.authToken;
       const extra = ctx.extra;
       try {
@@ -214,13 +226,13 @@ export function attachWebSocketServer(opts: {
     async onSubscribe(ctx, id, payload) {
       const extra = ctx.extra;
       extra.operations++;
-      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-        metrics?.rateLimitRefused('subscriptionsPerConnection');
-        return refused('subscription', payload, [
-          new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, {
-            extensions: { code: 'RATE_LIMITED' },
-          }),
-        ]);
+      // An id the socket's subscriptions hold is taken too, as graphql-ws treats its own.
+      if (extra.live?.has(id)) {
+        extra.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
+        return [];
+      }
+      if (Object.keys(ctx.subscriptions).length + (extra.live?.size ?? 0) > limits.maxSubscriptionsPerConnection) {
+        return refused('subscription', payload, [subscriptionLimitError()]);
       }
       // The document is checked against the limits (in linear time) before anything that reads
       // the database, and before the token's verdict is told: the same cheap refusal for everyone.
@@ -229,65 +241,24 @@ export function attachWebSocketServer(opts: {
       if (prepared.errors.length) return refused('unknown', payload, prepared.errors.map((err) => documentError(err, prepared.document, anonymous)));
       const operation = getOperationAST(prepared.document, payload.operationName);
       if (!operation) return refused('unknown', payload, [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })]);
-      const variables = payload.variables ?? {};
-      let cost: number;
-      try {
-        cost = assertQueryCost(schema, prepared.document, payload.operationName, variables, queryLimits);
-      } catch (err) {
-        return refused('unknown', payload, [coded(err)]);
+      const admitted = await admit(extra, payload, prepared, operation);
+      if (!('budget' in admitted)) return admitted;
+      if (operation.operation === 'subscription') {
+        // serveSubscription takes every subscription once the socket is acknowledged, and graphql-ws
+        // refuses one before (4401): this serves one anyway, as graphql-ws serves an async iterable.
+        const subscriber = await openSubscriber(extra, id, payload, prepared, operation);
+        if (!(subscriber instanceof Subscriber)) return subscriber;
+        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables ?? {}, contextValue: subscriber };
       }
-      if (extra.authError) return refused('unknown', payload, [extra.authError]);
-      if (extra.token) {
-        // The session may have ended since connection_init, and its notice may not have come yet.
-        try {
-          extra.viewer = await authenticate(db, extra.token, sessionPolicy);
-        } catch (err) {
-          if (!(err instanceof UnauthenticatedError)) throw err;
-          sessionSockets.closeEnded(extra.socket, err.message === SESSION_ENDED.expired ? 'expired' : 'revoked');
-          return refused('unknown', payload, [err]);
-        }
-      }
-      const name = operation.name?.value ?? payload.operationName;
-      // The same hourly budget as over HTTP; a subscription is charged once, when it starts
-      // (its events are the hub's work, shared by every subscriber of the same document).
-      let budget: QueryBudget | undefined;
-      if (extra.viewer && cost > 0) {
-        try {
-          budget = await security.chargeQueryCost(extra.viewer.user.id, cost);
-        } catch (err) {
-          return refused(operation.operation, payload, [coded(err)]);
-        }
-      }
-      if (operation.operation !== 'subscription') {
-        (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name, budget });
-        // Queries and mutations over the socket run as they would over HTTP.
-        return {
-          schema,
-          document: prepared.document,
-          operationName: payload.operationName,
-          variableValues: variables,
-          contextValue: createContext(db, extra.viewer, flatUuid(), { security, client: extra.client, sessions: sessionCache }),
-        } satisfies ExecutionArgs;
-      }
-      let subscriber: Subscriber;
-      try {
-        const spec = await prepareSubscription(db, schema, extra.viewer, prepared, payload.query, payload.operationName, variables);
-        const { socket, tcp } = extra;
-        // A string, not a Buffer: a small Buffer is a slice of an 8 KiB pool and, kept for the
-        // subscription's life, would keep that whole pool.
-        const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-        const prefixBytes = Buffer.byteLength(prefix);
-        subscriber = hub.open(spec, (payload) => {
-          if (writable(socket)) tcp.write(nextFrame(prefix, prefixBytes, payload));
-        });
-      } catch (err) {
-        return refused('subscription', payload, [coded(err)]);
-      }
-      extra.subscriptions++;
-      metrics?.operation({ transport: 'ws', type: 'subscription', operation: name, outcome: 'ok' });
-      // The hub executes with contexts of its own. graphql-ws keeps these arguments for the
-      // subscription's life, so they carry the subscriber (kept anyway), not the spec.
-      return { schema, document: prepared.document, operationName: payload.operationName, variableValues: variables, contextValue: subscriber };
+      (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name: operation.name?.value ?? payload.operationName, budget: admitted.budget });
+      // Queries and mutations over the socket run as they would over HTTP.
+      return {
+        schema,
+        document: prepared.document,
+        operationName: payload.operationName,
+        variableValues: payload.variables ?? {},
+        contextValue: createContext(db, extra.viewer, flatUuid(), { security, client: extra.client, sessions: sessionCache }),
+      } satisfies ExecutionArgs;
     },
     subscribe(args) {
       return args.contextValue as Subscriber;
@@ -320,6 +291,174 @@ export function attachWebSocketServer(opts: {
       return { ...result, errors, extensions };
     },
   });
+
+  const subscriptionLimitError = () => {
+    metrics?.rateLimitRefused('subscriptionsPerConnection');
+    return new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`, {
+      extensions: { code: 'RATE_LIMITED' },
+    });
+  };
+
+  /**
+   * What every operation over a socket passes once its document is valid: its cost, the token's
+   * verdict, the session (it may have ended since connection_init, its notice not yet come), the
+   * hour's budget. The errors to send, or the budget charged.
+   */
+  async function admit(
+    extra: Extra,
+    payload: SubscribePayload,
+    prepared: Prepared,
+    operation: OperationDefinitionNode,
+  ): Promise<readonly GraphQLError[] | { budget: QueryBudget | undefined }> {
+    const variables = payload.variables ?? {};
+    let cost: number;
+    try {
+      cost = assertQueryCost(schema, prepared.document, payload.operationName, variables, queryLimits);
+    } catch (err) {
+      return refused('unknown', payload, [coded(err)]);
+    }
+    if (extra.authError) return refused('unknown', payload, [extra.authError]);
+    if (extra.token) {
+      try {
+        extra.viewer = await authenticate(db, extra.token, sessionPolicy);
+      } catch (err) {
+        if (!(err instanceof UnauthenticatedError)) throw err;
+        sessionSockets.closeEnded(extra.socket, err.message === SESSION_ENDED.expired ? 'expired' : 'revoked');
+        return refused('unknown', payload, [err]);
+      }
+    }
+    // The same hourly budget as over HTTP; a subscription is charged once, when it starts
+    // (its events are the hub's work, shared by every subscriber of the same document).
+    let budget: QueryBudget | undefined;
+    if (extra.viewer && cost > 0) {
+      try {
+        budget = await security.chargeQueryCost(extra.viewer.user.id, cost);
+      } catch (err) {
+        return refused(operation.operation, payload, [coded(err)]);
+      }
+    }
+    return { budget };
+  }
+
+  /** The hub's subscriber for an admitted subscription, writing its events to the socket as `next` frames under `id`. */
+  async function openSubscriber(
+    extra: Extra,
+    id: string,
+    payload: SubscribePayload,
+    prepared: Prepared,
+    operation: OperationDefinitionNode,
+    live?: LiveSubscription,
+  ): Promise<readonly GraphQLError[] | Subscriber> {
+    let subscriber: Subscriber;
+    try {
+      const spec = await prepareSubscription(db, schema, extra.viewer, prepared, payload.query, payload.operationName, payload.variables ?? {});
+      subscriber = hub.open(spec, live ?? new LiveSubscription(extra, id));
+    } catch (err) {
+      return refused('subscription', payload, [coded(err)]);
+    }
+    extra.subscriptions++;
+    metrics?.operation({ transport: 'ws', type: 'subscription', operation: operation.name?.value ?? payload.operationName, outcome: 'ok' });
+    return subscriber;
+  }
+
+  /**
+   * One subscription of a socket: where the hub writes its events, and how its end is told.
+   * An object of its own rather than closures: tens of thousands are held at once.
+   */
+  class LiveSubscription implements ResultSink {
+    /** The `next` message's start; a string, not a Buffer: a small Buffer is a slice of an 8 KiB pool and, kept for the subscription's life, would keep that whole pool. */
+    private readonly prefix: string;
+    private readonly prefixBytes: number;
+    subscriber: Subscriber | undefined;
+    constructor(
+      private readonly extra: Extra,
+      readonly id: string,
+    ) {
+      this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+      this.prefixBytes = Buffer.byteLength(this.prefix);
+    }
+    send(payload: Buffer): void {
+      if (writable(this.extra.socket)) this.extra.tcp.write(nextFrame(this.prefix, this.prefixBytes, payload));
+    }
+    /** The hub ended it (the viewer left the circle, say): the client is told `complete`, as graphql-ws tells it. */
+    ended(): void {
+      const live = this.extra.live;
+      if (live?.get(this.id) !== this) return; // the client completed it, or the socket closed
+      live.delete(this.id);
+      if (writable(this.extra.socket)) this.extra.socket.send(JSON.stringify({ id: this.id, type: MessageType.Complete }));
+    }
+  }
+
+  /**
+   * Subscriptions are served here, not by graphql-ws: its message handler stays suspended for a
+   * subscription's whole life, holding the subscribe frame as received, its parse, the
+   * execution arguments and a closure per outcome (about 1.5 KB a subscriber in a heap snapshot
+   * of 11,000 idle ones). Here a subscription holds its `LiveSubscription` and the hub's
+   * `Subscriber`. The frames and close codes are graphql-ws's: a duplicate id closes with 4409,
+   * a refusal is an `error` message, a `complete` from the client ends it without an answer, an
+   * end from the hub is told with `complete`. Returns false for any other message, which goes to
+   * graphql-ws as it came.
+   */
+  function serveSubscription(extra: Extra, text: string): boolean {
+    const ctx = extra.protocol;
+    if (!ctx?.acknowledged) return false;
+    let message: Message;
+    try {
+      message = parseMessage(text, reviver);
+    } catch {
+      return false;
+    }
+    if (message.type === MessageType.Complete) {
+      const live = extra.live;
+      if (!live?.has(message.id)) return false;
+      const subscription = live.get(message.id);
+      live.delete(message.id);
+      // Still being set up (null): the setup finds its id gone and ends it.
+      subscription?.subscriber?.return();
+      return true;
+    }
+    if (message.type !== MessageType.Subscribe) return false;
+    const { id, payload } = message;
+    const prepared = documents.get(payload.query);
+    if (prepared.errors.length) return false;
+    const operation = getOperationAST(prepared.document, payload.operationName);
+    if (operation?.operation !== 'subscription') return false;
+    if (id in ctx.subscriptions || extra.live?.has(id)) {
+      extra.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
+      return true;
+    }
+    const live = (extra.live ??= new Map());
+    live.set(id, null);
+    extra.operations++;
+    const setUp = async () => {
+      let outcome: readonly GraphQLError[] | Subscriber;
+      if (Object.keys(ctx.subscriptions).length + live.size > limits.maxSubscriptionsPerConnection) {
+        outcome = refused('subscription', payload, [subscriptionLimitError()]);
+      } else {
+        const admitted = await admit(extra, payload, prepared, operation);
+        const subscription = new LiveSubscription(extra, id);
+        outcome = 'budget' in admitted ? await openSubscriber(extra, id, payload, prepared, operation, subscription) : admitted;
+        if (outcome instanceof Subscriber) {
+          subscription.subscriber = outcome;
+          if (live.get(id) === null && extra.live === live) {
+            live.set(id, subscription);
+            return;
+          }
+          // Completed by the client, or the socket closed, while it was being set up.
+          outcome.return();
+          return;
+        }
+      }
+      if (live.get(id) !== null) return;
+      live.delete(id);
+      if (writable(extra.socket)) extra.socket.send(JSON.stringify({ id, type: MessageType.Error, payload: outcome.map((err) => err.toJSON()) }));
+    };
+    setUp().catch((err) => {
+      logger.error('websocket message handling failed', { err });
+      extra.socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    return true;
+  }
 
   /** Every message out asks first: a socket that stops reading is closed, not buffered without end. */
   function writable(socket: WebSocket): boolean {
@@ -358,20 +497,23 @@ export function attachWebSocketServer(opts: {
   /** graphql-ws's view of one socket, kept as long as the socket: methods, not closures. */
   class ProtocolSocket {
     readonly protocol: string;
-    constructor(private readonly socket: WebSocket) {
-      this.protocol = socket.protocol;
+    constructor(private readonly extra: Extra) {
+      this.protocol = extra.socket.protocol;
     }
     send(data: string) {
-      if (writable(this.socket)) this.socket.send(data);
+      if (writable(this.extra.socket)) this.extra.socket.send(data);
     }
     close(code: number, reason: string) {
-      this.socket.close(code, reason);
+      this.extra.socket.close(code, reason);
     }
     onMessage(cb: (data: string) => Promise<void>) {
-      const socket = this.socket;
+      const extra = this.extra;
+      const socket = extra.socket;
       socket.on('message', (data) => {
         alive.add(socket);
-        cb(String(data)).catch((err) => {
+        const text = String(data);
+        if (serveSubscription(extra, text)) return;
+        cb(text).catch((err) => {
           logger.error('websocket message handling failed', { err });
           socket.close(CloseCode.InternalServerError, 'Internal server error');
         });
@@ -400,11 +542,16 @@ export function attachWebSocketServer(opts: {
       openedAt: performance.now(),
       subscriptions: 0,
       operations: 0,
+      protocol: undefined,
+      live: undefined,
       running: undefined,
     };
-    const closed = server.opened(new ProtocolSocket(socket), extra);
+    const closed = server.opened(new ProtocolSocket(extra), extra);
     socket.on('close', (code, reason) => {
       clearTimeout(extra.initWait);
+      const live = extra.live;
+      extra.live = undefined;
+      for (const subscription of live?.values() ?? []) subscription?.subscriber?.return();
       sessionSockets.remove(socket);
       if (extra.leaseId) socketLeases.release(extra.leaseId);
       metrics?.socketsClosed.inc({ code: String(code) });
