@@ -136,9 +136,10 @@ function encode(result: ExecutionResult): Buffer {
 }
 
 /**
- * One subscription. Results go straight to its socket through the sink; as an async iterator it
- * yields nothing and only tells graphql-ws when the subscription ends (graphql-ws then sends
- * `complete`). A socket that stops reading is closed by the WebSocket layer, so nothing queues here.
+ * One subscription. Results go straight to its socket through the sink, which is also told when
+ * the subscription ends (ws-server then sends `complete`). As an async iterator it yields nothing
+ * and only ends, for a caller that drives it as graphql-ws drives one. A socket that stops
+ * reading is closed by the WebSocket layer, so nothing queues here.
  * Thousands of these sit idle per instance: what a group shares lives on the group, not here.
  */
 export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
