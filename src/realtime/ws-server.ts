@@ -243,13 +243,9 @@ export function attachWebSocketServer(opts: {
       if (!operation) return refused('unknown', payload, [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_USER_INPUT' } })]);
       const admitted = await admit(extra, payload, prepared, operation);
       if (!('budget' in admitted)) return admitted;
-      if (operation.operation === 'subscription') {
-        // serveSubscription takes every subscription once the socket is acknowledged, and graphql-ws
-        // refuses one before (4401): this serves one anyway, as graphql-ws serves an async iterable.
-        const subscriber = await openSubscriber(extra, id, payload, prepared, operation);
-        if (!(subscriber instanceof Subscriber)) return subscriber;
-        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables ?? {}, contextValue: subscriber };
-      }
+      // A valid subscription never comes here: serveSubscription takes every one once the socket
+      // is acknowledged, and graphql-ws closes the socket (4401) for one sent before.
+      if (operation.operation === 'subscription') throw new Error('a subscription reached graphql-ws');
       (extra.running ??= new Map()).set(id, { at: performance.now(), type: operation.operation, name: operation.name?.value ?? payload.operationName, budget: admitted.budget });
       // Queries and mutations over the socket run as they would over HTTP.
       return {
@@ -259,9 +255,6 @@ export function attachWebSocketServer(opts: {
         variableValues: payload.variables ?? {},
         contextValue: createContext(db, extra.viewer, flatUuid(), { security, client: extra.client, sessions: sessionCache }),
       } satisfies ExecutionArgs;
-    },
-    subscribe(args) {
-      return args.contextValue as Subscriber;
     },
     onNext(ctx, id, payload, args, result) {
       const started = ctx.extra.running?.get(id);
@@ -343,16 +336,15 @@ export function attachWebSocketServer(opts: {
   /** The hub's subscriber for an admitted subscription, writing its events to the socket as `next` frames under `id`. */
   async function openSubscriber(
     extra: Extra,
-    id: string,
     payload: SubscribePayload,
     prepared: Prepared,
     operation: OperationDefinitionNode,
-    live?: LiveSubscription,
+    live: LiveSubscription,
   ): Promise<readonly GraphQLError[] | Subscriber> {
     let subscriber: Subscriber;
     try {
       const spec = await prepareSubscription(db, schema, extra.viewer, prepared, payload.query, payload.operationName, payload.variables ?? {});
-      subscriber = hub.open(spec, live ?? new LiveSubscription(extra, id));
+      subscriber = hub.open(spec, live);
     } catch (err) {
       return refused('subscription', payload, [coded(err)]);
     }
@@ -437,7 +429,7 @@ export function attachWebSocketServer(opts: {
       } else {
         const admitted = await admit(extra, payload, prepared, operation);
         const subscription = new LiveSubscription(extra, id);
-        outcome = 'budget' in admitted ? await openSubscriber(extra, id, payload, prepared, operation, subscription) : admitted;
+        outcome = 'budget' in admitted ? await openSubscriber(extra, payload, prepared, operation, subscription) : admitted;
         if (outcome instanceof Subscriber) {
           subscription.subscriber = outcome;
           if (live.get(id) === null && extra.live === live) {
