@@ -350,6 +350,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // main.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     formatError,
+    // Answers served from the response cache are written as the text kept with them.
+    stringifyResult: (result) => responseCache.stringify(result),
     persistedQueries: { cache: persistedQueryCache(database.db) },
     parseOptions: parseOptions(limits),
     validationRules: queryLimitRules(limits),

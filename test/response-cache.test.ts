@@ -63,6 +63,36 @@ describe('the response cache', () => {
     expect(ok(await coordinator.gql(FEED, { id: other.id })).node.name).toBe('Lingkar kedua');
   });
 
+  it('writes a cached answer as the very text of the fresh one, which is what JSON.stringify makes of it', async () => {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const thread = await coordinator.createThread(circle, { title: 'Teks yang sama' });
+    await coordinator.createPost(thread, { body: 'Rapat "pleno" \u00e0 l\u2019ordre du jour\n<b>baris kedua</b>' });
+    const raw = async () => {
+      const res = await fetch(hub.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator.token}` },
+        body: JSON.stringify({ query: FEED, variables: { id: circle.id } }),
+      });
+      return res.text();
+    };
+    const hitsBefore = await hits(hub.app);
+    const fresh = await raw();
+    const cached = await raw();
+    expect(await hits(hub.app)).toBe(hitsBefore + 1);
+    expect(cached).toBe(fresh);
+    expect(cached).toBe(JSON.stringify(JSON.parse(cached)) + '\n');
+    expect(JSON.parse(cached).data.node.threads.nodes[0].posts.nodes[0].body).toBe('Rapat "pleno" \u00e0 l\u2019ordre du jour\n<b>baris kedua</b>');
+    // An answer with errors is never a kept text, whatever its data.
+    const partial = `query($id: ID!) { node(id: $id) { ... on Circle { name } } circle(slug: "tidak-ada") { id } resources(first: 1, after: "x") { totalCount } }`;
+    const withErrors = await fetch(hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator.token}` },
+      body: JSON.stringify({ query: partial, variables: { id: circle.id } }),
+    }).then((r) => r.text());
+    expect(JSON.parse(withErrors).errors.length).toBeGreaterThan(0);
+    expect(withErrors).toBe(JSON.stringify(JSON.parse(withErrors)) + '\n');
+  });
+
   it('never serves one viewer what was cached for another', async () => {
     const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true, visibility: 'MEMBERS_ONLY' });
     await coordinator.createThread(circle, { title: 'Rahasia lingkar' });
