@@ -240,6 +240,30 @@ describe('levels', () => {
     expect(kinds(await inbox(ana))[0]).toBe('REPLY');
   });
 
+  it('a reply naming no one follows the same rules: NONE silences it; after leaving, only a public circle tells its author', async () => {
+    // Posts without mentions take the rules' shortest path (migration 0016): each rule again on it.
+    const { coordinator, circle, ana, budi } = await circleOfThree();
+    const thread = await ana.createThread(circle);
+    const anas = await ana.createPost(thread, { body: 'Ana posts' });
+    await setLevel(ana, circle, 'NONE');
+    await budi.createPost(thread, { body: 'plain reply', replyTo: anas });
+    expect(kinds(await inbox(ana))).toEqual(['MEMBERSHIP_CHANGED']);
+    await setLevel(ana, circle, 'MENTIONS_AND_REPLIES');
+
+    await ana.must(`mutation($input: LeaveCircleInput!) { leaveCircle(input: $input) { circle { id } } }`, { input: { circleId: circle.id } });
+    await budi.createPost(thread, { body: 'while Ana is away', replyTo: anas });
+    await coordinator.addMember(circle, ana);
+    expect(kinds(await inbox(ana))).toEqual(['MEMBERSHIP_CHANGED', 'MEMBERSHIP_CHANGED']);
+
+    const open = await circleOfThree('PUBLIC');
+    const openThread = await open.ana.createThread(open.circle);
+    await open.ana.must(`mutation($input: LeaveCircleInput!) { leaveCircle(input: $input) { circle { id } } }`, { input: { circleId: open.circle.id } });
+    await open.budi.createPost(openThread, { body: 'Ana may still read this' });
+    const told = await inbox(open.ana);
+    expect(kinds(told)).toEqual(['REPLY', 'MEMBERSHIP_CHANGED']);
+    expect(told[0].actor).toEqual({ id: open.budi.id });
+  });
+
   it('is null for non-members; setting it is FORBIDDEN for a reader who is no member, NOT_FOUND for an outsider, BAD_USER_INPUT for a bad level', async () => {
     const { circle } = await circleOfThree('MEMBERS_ONLY');
     const outsider = await kit.user();
