@@ -38,9 +38,9 @@ let lastCommitAt = 0;
 
 /**
  * Statements whose reply means a commit: a transaction's `commit`, and createPost, which is one
- * statement outside any transaction block (migration 0013's function), committed before it answers.
+ * statement outside any transaction block (migration 0017's function), committed before it answers.
  */
-const COMMITS = /^(commit$|select hub_create_post\()/;
+const COMMITS = /^(commit$|select hub_create_posts\()/;
 
 // Every pool client is a pg.Client: note when a commit has been answered by the server, whether
 // the statement was sent with a callback (pool.query, as createPost's is) or awaited (a transaction's).

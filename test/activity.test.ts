@@ -628,9 +628,9 @@ describe('the append', () => {
     // The session and the query budget are not its own.
     const own = ran.filter((s) => !/"sessions"|rate_limits/i.test(s));
     expect(own.map((s) => s.slice(0, 40)), 'createPost statements').toHaveLength(1);
-    expect(own[0]).toMatch(/^select hub_create_post\(/);
+    expect(own[0]).toMatch(/^select hub_create_posts\(/);
     // Inside it the append comes before the notifications, whose statement then snapshots after the lock.
-    const result = await hub.database.db.execute(sql`select prosrc from pg_proc where proname = 'hub_create_post'`);
+    const result = await hub.database.db.execute(sql`select prosrc from pg_proc where proname = 'hub_create_posts'`);
     const [fn] = (result as unknown as { rows: { prosrc: string }[] }).rows;
     const body = fn.prosrc.replace(/--.*$/gm, '');
     expect(body.indexOf('INSERT INTO activity')).toBeGreaterThan(body.indexOf('INSERT INTO posts'));

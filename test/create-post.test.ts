@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { startHub, type TestHub } from './support/hub.js';
@@ -7,10 +8,11 @@ import { can, canRead, isModerator, type CircleFacts, type CircleRole, type Stan
 import { parseGlobalId } from '../src/shared/ids.js';
 
 /**
- * createPost's checks run inside the database function `hub_create_post` (migration 0013), so a
- * post costs one round trip; the policy they restate is auth/permissions.ts. This holds the two to
- * agreement over every standing a viewer can have towards every kind of circle, thread and post
- * replied to: what the API answers is what the policy says, and a refusal writes nothing.
+ * createPost's checks run inside the database function `hub_create_posts` (migrations 0013 and
+ * 0017), so a post costs one round trip; the policy they restate is auth/permissions.ts. This
+ * holds the two to agreement over every standing a viewer can have towards every kind of circle,
+ * thread and post replied to: what the API answers is what the policy says, and a refusal writes
+ * nothing, whether a post goes alone or with others in one call.
  */
 
 let hub: TestHub;
@@ -123,9 +125,49 @@ describe('createPost in the database agrees with the policy', () => {
       }
     }
     expect(mismatches).toEqual([]);
+
+    // The same cases again, all in one call, as posts that arrive together go: each is refused or
+    // written as it was alone.
+    const together: { want: string; item: unknown[]; replyTo: string | null; label: string }[] = [];
+    for (const setting of settings) {
+      for (const viewer of viewers) {
+        const standing: Standing = { signedIn: true, role: viewer.role, orgAdmin: viewer.orgAdmin };
+        for (const state of ['open', 'locked', 'hidden'] as const) {
+          const { thread, post, hiddenPost } = setting.threads[state];
+          const other = setting.threads[state === 'open' ? 'locked' : 'open'].post;
+          const replies: Record<Reply, Ref | undefined> = { none: undefined, post, hiddenPost, otherThread: other };
+          for (const reply of Object.keys(replies) as Reply[]) {
+            const key = ++n;
+            const replyTo = replies[reply] ? uuid(replies[reply]) : null;
+            together.push({
+              want: expected(setting.facts, standing, state, reply),
+              item: [uuid(viewer.actor), uuid(thread), replyTo, randomUUID(), `Together ${key}`, new Date().toISOString(), `agreement-${key}`],
+              replyTo,
+              label: `${setting.facts.visibility}/${setting.facts.status} ${viewer.role ?? 'outsider'}${viewer.orgAdmin ? '+orgAdmin' : ''} ${state} thread, reply ${reply}`,
+            });
+          }
+        }
+      }
+    }
+    const column = (i: number) => together.map((t) => t.item[i]);
+    const raw = hub.database.raw;
+    const call = 'select hub_create_posts($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::int[], $9::text[]) as result';
+    const params = [0, 1, 2, 3, 4, 5, 6].map(column).concat([[], []]);
+    const answer = raw.kind === 'pg' ? await raw.pool.query(call, params) : await raw.client.query(call, params);
+    const results = (answer.rows[0] as { result: { post?: { reply_to_id: string | null }; refused?: unknown }[] }).result;
+    expect(results).toHaveLength(together.length);
+    together.forEach((t, i) => {
+      const got = results[i].post ? 'OK' : results[i].refused !== undefined ? 'refused' : JSON.stringify(results[i]);
+      if ((got === 'OK') !== (t.want === 'OK') || (got !== 'OK' && got !== 'refused')) mismatches.push(`together, ${t.label}: ${got}, policy says ${t.want}`);
+      if (got === 'OK') {
+        allowed++;
+        if (results[i].post!.reply_to_id !== t.replyTo) mismatches.push(`together, ${t.label}: replied to ${results[i].post!.reply_to_id}`);
+      }
+    });
+    expect(mismatches).toEqual([]);
     // Every kind of answer is among the cases, so none of the checks went untried.
     expect([...outcomes.keys()].sort()).toEqual(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'OK']);
-    expect(allowed).toBe(outcomes.get('OK'));
+    expect(allowed).toBe(2 * outcomes.get('OK')!);
     // Exactly the allowed posts were written, each with its retry key; refusals left nothing.
     expect(await count(posts)).toBe(before.posts + allowed);
     expect(await count(idempotencyKeys)).toBe(before.keys + allowed);

@@ -14,7 +14,7 @@ import {
   type PostRow,
   type ThreadRow,
 } from '../../db/schema.js';
-import { BadInputError, driverError, ForbiddenError, NotFoundError, sqlState } from '../../errors.js';
+import { BadInputError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { assertCan, circleFor, orgAdminOf, requireViewer } from '../../auth/guard.js';
 import type { CircleFacts, CircleRole, Standing } from '../../auth/permissions.js';
 import { appendActivity } from '../../realtime/activity-log.js';
@@ -25,6 +25,7 @@ import type { PageArgs, SortKey } from '../../shared/connection.js';
 import { childConnection, pagePlanner, type ChildList } from '../../shared/lists.js';
 import { binder, columnsOf, keepable, objectDecoder, prefetchable, ref, shapesOf, valuesOf, type Planner, type Prefetch, type Values } from '../../shared/prefetch.js';
 import { preparable, prepared } from '../../db/prepared.js';
+import { WriteBatcher } from './post-batch.js';
 import { ThreadOrder } from '../../shared/graphql.js';
 import { REACTION_CONTENTS, type Loaders, type ReactionContent, type ReactionGroup } from '../../loaders.js';
 import { assertSdgGoal, readableCircle } from '../circles/circle.service.js';
@@ -216,7 +217,7 @@ async function lockedThread(tx: Tx, threadId: string, field: string): Promise<Th
 const POST_COLUMNS = columnsOf(posts);
 const postFromJson = objectDecoder<PostRow>(POST_COLUMNS);
 
-/** What `hub_create_post` read before refusing a post (null: no such thread). */
+/** What `hub_create_posts` read before refusing a post (null: no such thread). */
 interface PostFacts {
   thread: { id: string; isLocked: boolean; hiddenAt: string | null };
   circle: CircleFacts;
@@ -228,7 +229,7 @@ interface PostFacts {
 /**
  * Throws the error the API gives when the viewer may not post to the thread (or reply to
  * `replyToId` in it), in the order the checks are made: NOT_FOUND for a thread the viewer may not
- * see, FORBIDDEN when they see it but may not post. `hub_create_post` (migration 0013) makes the
+ * see, FORBIDDEN when they see it but may not post. `hub_create_posts` (migration 0017) makes the
  * same checks in the database and, refusing, hands over what it read: this names the refusal.
  */
 function assertMayPost(facts: PostFacts | null, replyToId: string | null): void {
@@ -250,30 +251,75 @@ function assertMayPost(facts: PostFacts | null, replyToId: string | null): void 
   }
 }
 
-/** SQLSTATE `hub_create_post` refuses with; its DETAIL is the PostFacts it read. */
-const POST_REFUSED = 'HB001';
-
 type CreatePostResult = { post: Record<string, unknown>; replay?: undefined } | { replay: { mutation: string; resultId: string }; post?: undefined };
+/** What the database answers for one post: written, a retry's first result, or refused with the facts it read. */
+type PostOutcome = CreatePostResult | { refused: PostFacts | null; post?: undefined; replay?: undefined };
+
+interface PostWrite {
+  viewer: string;
+  thread: string;
+  replyTo: string | null;
+  id: string;
+  body: string;
+  now: string;
+  clientMutationId: string | null;
+  mentions: string[];
+  /** The retry key as the batcher sees it: one user's key, never twice in one call. */
+  key: string | null;
+}
 
 /**
- * createPost's claim of the retry key, checks and writes (the post, the thread's count, the
- * activity entry under the log's lock, the notifications and NOTIFY) in one database function,
- * called as a statement of its own: one round trip and one commit (migration 0013).
+ * createPost's claims of the retry keys, checks and writes (the posts, their threads' counts, the
+ * activity entries under the log's lock, the notifications and NOTIFY) in one database function,
+ * called as a statement of its own: one round trip and one commit for one post or for several
+ * that arrived together, each checked and answered on its own (migrations 0013 and 0017).
  */
-async function writePost(ctx: Context, viewer: Viewer, input: { id: string; threadId: string; replyToId: string | null; body: string; clientMutationId: string | null }) {
+async function writePosts(db: Context['db'], ws: PostWrite[]): Promise<PostOutcome[]> {
   // Built by drizzle once per handle and kept prepared: building it on every post cost the hub
   // more CPU than any other part of the call. Drizzle's select wants a FROM: one row.
-  const call = prepared(ctx.db, 'createPost', (name) =>
-    ctx.db
+  const call = prepared(db, 'createPosts', (name) =>
+    db
       .select({
-        result: sql<CreatePostResult>`hub_create_post(${sql.placeholder('viewer')}::uuid, ${sql.placeholder('thread')}::uuid,
-          ${sql.placeholder('replyTo')}::uuid, ${sql.placeholder('id')}::uuid, ${sql.placeholder('body')}::text,
-          ${sql.placeholder('now')}::timestamptz, ${sql.placeholder('clientMutationId')}::text, ${sql.placeholder('mentions')}::text[])`,
+        result: sql<PostOutcome[]>`hub_create_posts(${sql.placeholder('viewers')}::uuid[], ${sql.placeholder('threads')}::uuid[],
+          ${sql.placeholder('replyTos')}::uuid[], ${sql.placeholder('ids')}::uuid[], ${sql.placeholder('bodies')}::text[],
+          ${sql.placeholder('nows')}::timestamptz[], ${sql.placeholder('clientMutationIds')}::text[],
+          ${sql.placeholder('mentionItems')}::int[], ${sql.placeholder('mentionHandles')}::text[])`,
       })
       .from(sql`(select 1) as one`)
       .prepare(name),
   );
-  const values = {
+  const mentionItems: number[] = [];
+  const mentionHandles: string[] = [];
+  ws.forEach((w, i) => {
+    for (const handle of w.mentions) {
+      mentionItems.push(i + 1);
+      mentionHandles.push(handle);
+    }
+  });
+  const [row] = await call.execute({
+    viewers: ws.map((w) => w.viewer),
+    threads: ws.map((w) => w.thread),
+    replyTos: ws.map((w) => w.replyTo),
+    ids: ws.map((w) => w.id),
+    bodies: ws.map((w) => w.body),
+    nows: ws.map((w) => w.now),
+    clientMutationIds: ws.map((w) => w.clientMutationId),
+    mentionItems,
+    mentionHandles,
+  });
+  return row.result;
+}
+
+const postBatchers = new WeakMap<Context['db'], WriteBatcher<PostWrite, PostOutcome>>();
+
+async function writePost(ctx: Context, viewer: Viewer, input: { id: string; threadId: string; replyToId: string | null; body: string; clientMutationId: string | null }) {
+  const db = ctx.db;
+  let batcher = postBatchers.get(db);
+  if (!batcher) {
+    batcher = new WriteBatcher<PostWrite, PostOutcome>((ws) => writePosts(db, ws));
+    postBatchers.set(db, batcher);
+  }
+  const outcome = await batcher.submit({
     viewer: viewer.user.id,
     thread: input.threadId,
     replyTo: input.replyToId,
@@ -282,17 +328,12 @@ async function writePost(ctx: Context, viewer: Viewer, input: { id: string; thre
     now: new Date().toISOString(),
     clientMutationId: input.clientMutationId,
     mentions: mentionedHandles(input.body),
-  };
-  try {
-    const [row] = await call.execute(values);
-    return row.result;
-  } catch (err) {
-    if (sqlState(err) !== POST_REFUSED) throw err;
-    const detail = driverError(err)?.detail;
-    assertMayPost(typeof detail === 'string' ? (JSON.parse(detail) as PostFacts | null) : null, input.replyToId);
-    // The database's checks and the policy's must agree (test/create-post.test.ts holds them to it).
-    throw new Error(`createPost: the database refused a post the policy allows (${detail})`);
-  }
+    key: input.clientMutationId === null ? null : `${viewer.user.id}:${input.clientMutationId}`,
+  });
+  if (outcome.post || outcome.replay) return outcome as CreatePostResult;
+  assertMayPost(outcome.refused, input.replyToId);
+  // The database's checks and the policy's must agree (test/create-post.test.ts holds them to it).
+  throw new Error(`createPost: the database refused a post the policy allows (${JSON.stringify(outcome.refused)})`);
 }
 
 /** The circle of a thread or post, for an action; anything the viewer cannot see is NOT_FOUND. */
