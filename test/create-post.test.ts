@@ -91,64 +91,55 @@ describe('createPost in the database agrees with the policy', () => {
     const outcomes = new Map<string, number>();
     let allowed = 0;
     const before = { posts: await count(posts), keys: await count(idempotencyKeys) };
-    let n = 0;
+    // Every standing towards every kind of thread, with every kind of post replied to.
+    type Case = { viewer: Actor; thread: Ref; replyTo: Ref | undefined; reply: Reply; want: string; label: string };
+    const cases: Case[] = [];
     for (const setting of settings) {
       for (const viewer of viewers) {
         const standing: Standing = { signedIn: true, role: viewer.role, orgAdmin: viewer.orgAdmin };
+        const who = `${viewer.role ?? 'outsider'}${viewer.orgAdmin ? '+orgAdmin' : ''}`;
         for (const state of ['open', 'locked', 'hidden'] as const) {
           const { thread, post, hiddenPost } = setting.threads[state];
           const other = setting.threads[state === 'open' ? 'locked' : 'open'].post;
           const replies: Record<Reply, Ref | undefined> = { none: undefined, post, hiddenPost, otherThread: other };
-          // The four tries at a thread at once: posts to one thread queue on its row lock.
-          const tries = (Object.keys(replies) as Reply[]).map((reply) => {
-            const key = ++n;
-            return viewer.actor
-              .gql(CREATE_POST, { input: { threadId: thread.id, body: `Agreement ${key}`, replyToId: replies[reply]?.id, clientMutationId: `agreement-${key}` } })
-              .then((res) => ({ reply, res }));
-          });
-          for (const { reply, res } of await Promise.all(tries)) {
-            const want = expected(setting.facts, standing, state, reply);
-            const got = res.errors?.length ? codeOf(res) : 'OK';
-            outcomes.set(want, (outcomes.get(want) ?? 0) + 1);
-            if (got === 'OK') {
-              allowed++;
-              // A reply to a reply is kept as a reply to the post it answers (here always top-level).
-              const replyTo = (res.data as any).createPost.post.replyTo?.id ?? null;
-              if (replyTo !== (replies[reply]?.id ?? null)) mismatches.push(`${reply}: replied to ${replyTo}, not ${replies[reply]?.id}`);
-            }
-            if (got !== want) {
-              const who = `${viewer.role ?? 'outsider'}${viewer.orgAdmin ? '+orgAdmin' : ''}`;
-              mismatches.push(`${setting.facts.visibility}/${setting.facts.status} ${who} ${state} thread, reply ${reply}: ${got}, policy says ${want}`);
-            }
+          for (const reply of Object.keys(replies) as Reply[]) {
+            const label = `${setting.facts.visibility}/${setting.facts.status} ${who} ${state} thread, reply ${reply}`;
+            cases.push({ viewer: viewer.actor, thread, replyTo: replies[reply], reply, want: expected(setting.facts, standing, state, reply), label });
           }
         }
+      }
+    }
+
+    let n = 0;
+    // The four tries at a thread at once: posts to one thread queue on its row lock.
+    for (let at = 0; at < cases.length; at += 4) {
+      const tries = cases.slice(at, at + 4).map((c) => {
+        const key = ++n;
+        return c.viewer
+          .gql(CREATE_POST, { input: { threadId: c.thread.id, body: `Agreement ${key}`, replyToId: c.replyTo?.id, clientMutationId: `agreement-${key}` } })
+          .then((res) => ({ c, res }));
+      });
+      for (const { c, res } of await Promise.all(tries)) {
+        const got = res.errors?.length ? codeOf(res) : 'OK';
+        outcomes.set(c.want, (outcomes.get(c.want) ?? 0) + 1);
+        if (got === 'OK') {
+          allowed++;
+          // A reply to a reply is kept as a reply to the post it answers (here always top-level).
+          const replyTo = (res.data as any).createPost.post.replyTo?.id ?? null;
+          if (replyTo !== (c.replyTo?.id ?? null)) mismatches.push(`${c.reply}: replied to ${replyTo}, not ${c.replyTo?.id}`);
+        }
+        if (got !== c.want) mismatches.push(`${c.label}: ${got}, policy says ${c.want}`);
       }
     }
     expect(mismatches).toEqual([]);
 
     // The same cases again, all in one call, as posts that arrive together go: each is refused or
     // written as it was alone.
-    const together: { want: string; item: unknown[]; replyTo: string | null; label: string }[] = [];
-    for (const setting of settings) {
-      for (const viewer of viewers) {
-        const standing: Standing = { signedIn: true, role: viewer.role, orgAdmin: viewer.orgAdmin };
-        for (const state of ['open', 'locked', 'hidden'] as const) {
-          const { thread, post, hiddenPost } = setting.threads[state];
-          const other = setting.threads[state === 'open' ? 'locked' : 'open'].post;
-          const replies: Record<Reply, Ref | undefined> = { none: undefined, post, hiddenPost, otherThread: other };
-          for (const reply of Object.keys(replies) as Reply[]) {
-            const key = ++n;
-            const replyTo = replies[reply] ? uuid(replies[reply]) : null;
-            together.push({
-              want: expected(setting.facts, standing, state, reply),
-              item: [uuid(viewer.actor), uuid(thread), replyTo, randomUUID(), `Together ${key}`, new Date().toISOString(), `agreement-${key}`],
-              replyTo,
-              label: `${setting.facts.visibility}/${setting.facts.status} ${viewer.role ?? 'outsider'}${viewer.orgAdmin ? '+orgAdmin' : ''} ${state} thread, reply ${reply}`,
-            });
-          }
-        }
-      }
-    }
+    const together = cases.map((c) => {
+      const key = ++n;
+      const replyTo = c.replyTo ? uuid(c.replyTo) : null;
+      return { ...c, replyTo, item: [uuid(c.viewer), uuid(c.thread), replyTo, randomUUID(), `Together ${key}`, new Date().toISOString(), `agreement-${key}`] };
+    });
     const column = (i: number) => together.map((t) => t.item[i]);
     const raw = hub.database.raw;
     const call = 'select hub_create_posts($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::int[], $9::text[]) as result';
