@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { startHub, type TestHub } from './support/hub.js';
 import { codeOf, ok, seedKit, type Actor, type Ref } from './support/seed-kit.js';
@@ -127,5 +128,54 @@ describe('posts written together', () => {
       if (t.who !== coordinator) want.push(`${id} ${uuid(coordinator)} REPLY`);
     }
     expect(got.map((n) => `${n.postId} ${n.recipient} ${n.kind}`).sort()).toEqual(want.sort());
+  }, 60_000);
+
+  // Two servers' calls meet in the database with the same threads and the same retry keys in
+  // opposite orders. Locks taken in the posts' order would wait on each other in a circle (a
+  // deadlock, and every post of both calls written again one by one); in one order, one call
+  // waits for the other. Only PostgreSQL has two connections to show it.
+  it.skipIf(inject('testDb').kind !== 'pg')('take their locks in one order: calls with the same threads and keys in opposite orders never deadlock', async () => {
+    const { coordinator, circle } = await kit.circleWithCoordinator({ quick: true });
+    const ana = await kit.quickUser('Ana');
+    await coordinator.addMember(circle, ana);
+    const all: Ref[] = [];
+    for (let i = 0; i < 6; i++) all.push(await coordinator.createThread(circle));
+    const raw = hub.database.raw;
+    if (raw.kind !== 'pg') throw new Error('PostgreSQL only');
+    const call = (items: { thread: Ref; key: string | null }[]) =>
+      raw.pool.query(
+        'select hub_create_posts($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::int[], $9::text[]) as result',
+        [
+          items.map(() => uuid(ana)),
+          items.map((i) => uuid(i.thread)),
+          items.map(() => null),
+          items.map(() => randomUUID()),
+          items.map(() => 'Bersamaan'),
+          items.map(() => new Date().toISOString()),
+          items.map((i) => i.key),
+          [],
+          [],
+        ],
+      );
+    let written = 0;
+    for (let round = 0; round < 25; round++) {
+      const items = Array.from({ length: 12 }, (_, i) => ({ thread: all[i % all.length], key: `r${round}-${String(i).padStart(2, '0')}` }));
+      const answers = await Promise.all([call(items), call([...items].reverse())]);
+      const outcomes = answers.flatMap((r) => (r.rows[0] as { result: { post?: unknown; replay?: unknown }[] }).result);
+      // Each key once: its post written by one call, answered as a retry by the other.
+      expect(outcomes.filter((o) => o.post)).toHaveLength(items.length);
+      expect(outcomes.filter((o) => o.replay)).toHaveLength(items.length);
+      written += items.length;
+    }
+    // Without keys both calls write all their posts, queueing on the threads' locks.
+    for (let round = 0; round < 25; round++) {
+      const items = Array.from({ length: 12 }, (_, i) => ({ thread: all[i % all.length], key: null }));
+      const answers = await Promise.all([call(items), call([...items].reverse())]);
+      const outcomes = answers.flatMap((r) => (r.rows[0] as { result: { post?: unknown }[] }).result);
+      expect(outcomes.filter((o) => o.post)).toHaveLength(2 * items.length);
+      written += 2 * items.length;
+    }
+    const counts = await hub.database.db.select({ postCount: threads.postCount }).from(threads).where(inArray(threads.id, all.map(uuid)));
+    expect(counts.reduce((sum, t) => sum + t.postCount, 0)).toBe(written);
   }, 60_000);
 });

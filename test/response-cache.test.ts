@@ -37,6 +37,29 @@ async function hits(app: App): Promise<number> {
   return metric.values.find((v) => v.labels.outcome === 'hit')?.value ?? 0;
 }
 
+/**
+ * Asks until the answer comes from the cache, and gives that answer. A write's own change notice
+ * comes back through the database when it will (on PostgreSQL, on the listener's connection),
+ * and a read it overtakes is rightly not kept: the next one is.
+ */
+async function fromCache<T>(app: App, ask: () => Promise<T>): Promise<T> {
+  let answer!: T;
+  await until(
+    async () => {
+      const before = await hits(app);
+      answer = await ask();
+      return (await hits(app)) === before + 1;
+    },
+    3_000,
+    'an answer from the cache',
+  );
+  return answer;
+}
+
+async function answeredFromCache(b: App, ask: () => Promise<GraphQLResponse>) {
+  ok(await fromCache(b, ask));
+}
+
 describe('the response cache', () => {
   let hub: TestHub;
   let kit: ReturnType<typeof seedKit>;
@@ -52,12 +75,10 @@ describe('the response cache', () => {
     await coordinator.createPost(thread, { body: 'Undangan sudah dikirim' });
     const first = await statementsOf(hub, () => coordinator.gql(FEED, { id: circle.id }));
     expect(first.statements.length).toBeGreaterThan(0);
-    const hitsBefore = await hits(hub.app);
-    const second = await statementsOf(hub, () => coordinator.gql(FEED, { id: circle.id }));
+    const second = await fromCache(hub.app, () => statementsOf(hub, () => coordinator.gql(FEED, { id: circle.id })));
     expect(second.res).toEqual(first.res);
     expect(ok(second.res).node.threads.nodes[0].posts.nodes.map((p: any) => p.body)).toEqual(['Undangan sudah dikirim']);
     expect(second.statements).toEqual([]);
-    expect(await hits(hub.app)).toBe(hitsBefore + 1);
     // Other variables are another answer.
     const other = await coordinator.createCircle({ orgs: [await coordinator.createOrg()], name: 'Lingkar kedua' });
     expect(ok(await coordinator.gql(FEED, { id: other.id })).node.name).toBe('Lingkar kedua');
@@ -75,10 +96,8 @@ describe('the response cache', () => {
       });
       return res.text();
     };
-    const hitsBefore = await hits(hub.app);
     const fresh = await raw();
-    const cached = await raw();
-    expect(await hits(hub.app)).toBe(hitsBefore + 1);
+    const cached = await fromCache(hub.app, raw);
     expect(cached).toBe(fresh);
     expect(cached).toBe(JSON.stringify(JSON.parse(cached)) + '\n');
     expect(JSON.parse(cached).data.node.threads.nodes[0].posts.nodes[0].body).toBe('Rapat "pleno" \u00e0 l\u2019ordre du jour\n<b>baris kedua</b>');
@@ -177,18 +196,6 @@ describe('the response cache', () => {
  * Asks until B answers from its cache. The seeding wrote on A just before, and its notices reach B
  * whenever they do: one that lands during B's read rightly keeps the answer out of the cache.
  */
-async function answeredFromCache(b: App, ask: () => Promise<GraphQLResponse>) {
-  await until(
-    async () => {
-      const before = await hits(b);
-      ok(await ask());
-      return (await hits(b)) === before + 1;
-    },
-    3_000,
-    'an answer from the cache on instance B',
-  );
-}
-
 describe.skipIf(!onPostgres)('the response cache across instances', () => {
   let a: TestHub;
   let b: Awaited<ReturnType<typeof secondInstance>>;
