@@ -606,8 +606,9 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
       'threadPage: `threadByRowId { title postsByThreadId(first: 50, ...) { nodes { body userByAuthorId { displayName } postByReplyToId { rowId } reactionsByPostId { nodes { content userId } } } } }` ' +
       '(PostGraphile has no grouped reactions without a plugin; a client groups the kinds and finds its own user). createPost: `createPost(input: { post: { threadId authorId body } }) { post { rowId createdAt } }`. ' +
       'Both sides spread posts over the same 50 threads. The two do not do the same work: the hub checks the session and membership, locks ' +
-      'the thread, keeps `post_count` and `last_activity_at`, appends to the activity log under an advisory lock and sends NOTIFY in one ' +
-      'transaction; PostGraphile inserts one row.',
+      'the thread, keeps `post_count` and `last_activity_at`, appends to the activity log under an advisory lock, writes the notifications ' +
+      'and sends NOTIFY in one transaction (posts that arrive while the previous call is in the database share one, each checked and ' +
+      'answered on its own); PostGraphile inserts one row, each in its own transaction.',
     `- **Fan-out.** A separate client process (\`bench/fanout-client.ts\`) opens N WebSockets (graphql-transport-ws written out by hand, ` +
       'one `circleActivity` subscription each, tokens of all users round robin, one PUBLIC circle); the runner waits until the hub reports ' +
       `N subscribers, then makes one createPost in that circle, ${s.fanoutRounds} times` +
