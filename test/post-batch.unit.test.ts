@@ -22,6 +22,7 @@ function recorder(options: { fail?: (items: Item[]) => boolean } = {}) {
       if (options.fail?.(items)) throw new Error(items.length > 1 ? 'deadlock detected' : `item ${items[0].n} is bad`);
       return items.map((i) => `${items.length > 1 ? 'together' : 'alone'} ${i.n}`);
     },
+    (item) => item.key,
     { inFlight: 2, batch: 3 },
   );
   /** Lets every call made so far finish, then waits for the ones that follow to start. */

@@ -264,8 +264,6 @@ interface PostWrite {
   now: string;
   clientMutationId: string | null;
   mentions: string[];
-  /** The retry key as the batcher sees it: one user's key, never twice in one call. */
-  key: string | null;
 }
 
 /**
@@ -316,7 +314,10 @@ async function writePost(ctx: Context, viewer: Viewer, input: { id: string; thre
   const db = ctx.db;
   let batcher = postBatchers.get(db);
   if (!batcher) {
-    batcher = new WriteBatcher<PostWrite, PostOutcome>((ws) => writePosts(db, ws));
+    batcher = new WriteBatcher<PostWrite, PostOutcome>(
+      (ws) => writePosts(db, ws),
+      (w) => (w.clientMutationId === null ? null : `${w.viewer}:${w.clientMutationId}`),
+    );
     postBatchers.set(db, batcher);
   }
   const outcome = await batcher.submit({
@@ -328,7 +329,6 @@ async function writePost(ctx: Context, viewer: Viewer, input: { id: string; thre
     now: new Date().toISOString(),
     clientMutationId: input.clientMutationId,
     mentions: mentionedHandles(input.body),
-    key: input.clientMutationId === null ? null : `${viewer.user.id}:${input.clientMutationId}`,
   });
   if (outcome.post || outcome.replay) return outcome as CreatePostResult;
   assertMayPost(outcome.refused, input.replyToId);

@@ -23,18 +23,13 @@ const MAX_IN_FLIGHT = 1;
  */
 const MAX_BATCH = 32;
 
-export interface Batchable {
-  /** Posts sharing a key never go in one call (a retry waits for its first attempt's call). */
-  readonly key: string | null;
-}
-
 interface Waiting<I, O> {
   item: I;
   resolve(outcome: O): void;
   reject(err: unknown): void;
 }
 
-export class WriteBatcher<I extends Batchable, O> {
+export class WriteBatcher<I, O> {
   private readonly queue: Waiting<I, O>[] = [];
   private inFlight = 0;
 
@@ -42,9 +37,12 @@ export class WriteBatcher<I extends Batchable, O> {
    * @param write writes the items in one transaction, answering each in order; if it throws,
    *   nothing was written, and when there were several each is written again alone, so one odd
    *   item cannot fail the others.
+   * @param keyOf an item's retry key: items sharing one never go in one call (a retry waits for
+   *   its first attempt's call).
    */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
+    private readonly keyOf: (item: I) => string | null,
     private readonly limits = { inFlight: MAX_IN_FLIGHT, batch: MAX_BATCH },
   ) {}
 
@@ -68,11 +66,10 @@ export class WriteBatcher<I extends Batchable, O> {
 
   /** The oldest waiting items, up to the batch size, never two with the same key. */
   private take(): Waiting<I, O>[] {
-    if (this.queue.length === 1) return this.queue.splice(0, 1);
     const batch: Waiting<I, O>[] = [];
     const keys = new Set<string>();
     for (let i = 0; i < this.queue.length && batch.length < this.limits.batch; ) {
-      const { key } = this.queue[i].item;
+      const key = this.keyOf(this.queue[i].item);
       if (key !== null && keys.has(key)) {
         i++;
         continue;
