@@ -751,7 +751,7 @@ export function benchmarksMarkdown(run: RunRecord, notesFile: string): string {
     lines.push('### CPU profiles of the hub', '');
     lines.push(
       'One extra run per operation (and one extra fan-out round per size) with V8\'s CPU profiler on in the hub process (the profiler ' +
-        '`node --cpu-prof` uses, started through the inspector so each profile covers one operation). Not used for the figures above.',
+        '`node --cpu-prof` uses, started through the inspector so each profile covers one operation); reads with the response cache off, every request executed. Not used for the figures above.',
       '',
     );
     for (const h of run.http) if (h.profile) lines.push(profileSection(`${h.operation}`, h.profile));
