@@ -60,16 +60,6 @@ export const VALUE_DEPENDENT_PLAN = '/* plan: by value */';
 const PLAN_MODES = { generic: 'force_generic_plan', byValue: 'auto' } as const;
 
 /**
- * Each statement is prepared once per connection, and planned once too. PostgreSQL's default
- * plan cache goes on planning every execution afresh while a custom plan looks cheaper than the
- * generic one, which for the hub's statements (lookups by id, keyset pages, `limit $n`) is most
- * of them: planning then cost more than running (circleFeed's statements 2.9 -> 2.3 ms,
- * createPost's notification rules 1.9 -> 0.5 ms; bench/notes.md). So a connection forces generic
- * plans from its first statement on (a SET ahead of it, which any pooler passes, unlike a startup
- * option), and switches to PostgreSQL's choice only for a statement marked VALUE_DEPENDENT_PLAN
- * (outside a transaction, where a SET would be undone by a rollback).
- */
-/**
  * Run once on each new connection, ahead of its first statement: one allocation of 4 MiB, made
  * and freed, sets the backend's glibc malloc to keep up to twice that of freed memory instead of
  * handing it back to the kernel after every statement. A page statement builds its JSON in
@@ -84,6 +74,16 @@ const PLAN_MODES = { generic: 'force_generic_plan', byValue: 'auto' } as const;
  */
 const SETTLE_ALLOCATOR = `select length(repeat('x', ${4 * 1024 * 1024}))`;
 
+/**
+ * Each statement is prepared once per connection, and planned once too. PostgreSQL's default
+ * plan cache goes on planning every execution afresh while a custom plan looks cheaper than the
+ * generic one, which for the hub's statements (lookups by id, keyset pages, `limit $n`) is most
+ * of them: planning then cost more than running (circleFeed's statements 2.9 -> 2.3 ms,
+ * createPost's notification rules 1.9 -> 0.5 ms; bench/notes.md). So a connection forces generic
+ * plans from its first statement on (a SET ahead of it, which any pooler passes, unlike a startup
+ * option), and switches to PostgreSQL's choice only for a statement marked VALUE_DEPENDENT_PLAN
+ * (outside a transaction, where a SET would be undone by a rollback).
+ */
 class PreparingClient extends pg.Client {
   /** Unknown until the connection's first statement, which a SET then precedes. */
   private planMode: keyof typeof PLAN_MODES | undefined;
@@ -98,7 +98,8 @@ class PreparingClient extends pg.Client {
       // cannot be rolled back, so a transaction always runs on generic plans.
       const first = this.planMode === undefined;
       if (first || (wanted !== this.planMode && !this.inTransaction)) {
-        // Queued ahead of the statement on this connection: one more round trip, only on a switch.
+        // Queued ahead of the statement on this connection: one more round trip, only on a switch
+        // (the first statement's carries the allocator's settling too).
         this.planMode = wanted;
         const set = `set plan_cache_mode = ${PLAN_MODES[wanted]}`;
         super.query(first ? `${set}; ${SETTLE_ALLOCATOR}` : set).catch(() => {});
