@@ -431,7 +431,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           const viewer = await authenticate(database.db, bearerToken(req.headers.authorization), policy.session, sessionCache);
           access.userId = viewer?.user.id ?? null;
           const client = { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] };
-          return { ...createContext(database.db, viewer, access.requestId, { security, client, sessions: sessionCache }), access, cacheGeneration };
+          return { ...createContext(database.db, viewer, access.requestId, { security, client, sessions: sessionCache, log: logger }), access, cacheGeneration };
         } catch (err) {
           if (err instanceof HubError && err.code === 'UNAUTHENTICATED') {
             throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -5,6 +5,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 import type { Standing } from './auth/permissions.js';
 import type { SessionCache } from './auth/session-cache.js';
 import type { Security } from './auth/security.js';
+import type { Logger } from './logger.js';
 
 export interface Viewer {
   user: UserRow;
@@ -24,6 +25,8 @@ export interface RequestInfo {
   client: ClientInfo;
   /** This instance's cache of live sessions, which a change to a user's sessions or profile must empty for them. */
   sessions?: SessionCache;
+  /** This instance's log, for what a service must tell an operator without failing the request. */
+  log?: Logger;
 }
 
 /** What the access line and the request metrics of one HTTP request say, filled in as it goes. */

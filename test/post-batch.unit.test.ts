@@ -12,6 +12,7 @@ type Item = { key: string | null; n: number };
 
 function recorder(options: { fail?: (items: Item[]) => boolean } = {}) {
   const calls: number[][] = [];
+  const splits: { err: string; items: number[] }[] = [];
   const gates: ReturnType<typeof gate>[] = [];
   const batcher = new WriteBatcher<Item, string>(
     async (items) => {
@@ -24,13 +25,14 @@ function recorder(options: { fail?: (items: Item[]) => boolean } = {}) {
     },
     (item) => item.key,
     { inFlight: 2, batch: 3 },
+    (err, items) => splits.push({ err: (err as Error).message, items: items.map((i) => i.n) }),
   );
   /** Lets every call made so far finish, then waits for the ones that follow to start. */
   const release = async () => {
     for (const g of gates.splice(0)) g.open();
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { batcher, calls, release };
+  return { batcher, calls, splits, release };
 }
 
 describe('WriteBatcher', () => {
@@ -60,8 +62,8 @@ describe('WriteBatcher', () => {
     await Promise.all(answers);
   });
 
-  it('writes each on its own when a gathered call fails, so an error reaches only the write that causes it', async () => {
-    const { batcher, calls, release } = recorder({ fail: (items) => items.length > 1 || items[0].n === 3 });
+  it('writes each on its own when a gathered call fails, so an error reaches only the write that causes it, and says so once', async () => {
+    const { batcher, calls, splits, release } = recorder({ fail: (items) => items.length > 1 || items[0].n === 3 });
     const answers = Array.from({ length: 5 }, (_, n) =>
       batcher.submit({ key: null, n }).then(
         (v) => v,
@@ -73,5 +75,7 @@ describe('WriteBatcher', () => {
     await release();
     expect(calls).toEqual([[0], [1], [2, 3, 4], [2], [3], [4]]);
     expect(await Promise.all(answers)).toEqual(['alone 0', 'alone 1', 'alone 2', 'item 3 is bad', 'alone 4']);
+    // The gathered call's failure reached no client, so it is told; a lone write's is its own answer.
+    expect(splits).toEqual([{ err: 'deadlock detected', items: [2, 3, 4] }]);
   });
 });

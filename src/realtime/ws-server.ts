@@ -253,7 +253,7 @@ export function attachWebSocketServer(opts: {
         document: prepared.document,
         operationName: payload.operationName,
         variableValues: payload.variables ?? {},
-        contextValue: createContext(db, extra.viewer, flatUuid(), { security, client: extra.client, sessions: sessionCache }),
+        contextValue: createContext(db, extra.viewer, flatUuid(), { security, client: extra.client, sessions: sessionCache, log: logger }),
       } satisfies ExecutionArgs;
     },
     onNext(ctx, id, payload, args, result) {

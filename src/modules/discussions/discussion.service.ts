@@ -30,6 +30,7 @@ import { ThreadOrder } from '../../shared/graphql.js';
 import { REACTION_CONTENTS, type Loaders, type ReactionContent, type ReactionGroup } from '../../loaders.js';
 import { assertSdgGoal, readableCircle } from '../circles/circle.service.js';
 import { assertNotHidden } from '../moderation/moderation.service.js';
+import type { Logger } from '../../logger.js';
 import type {
   AddReactionInput,
   CreatePostInput,
@@ -264,6 +265,9 @@ interface PostWrite {
   now: string;
   clientMutationId: string | null;
   mentions: string[];
+  /** The request's id and log, should the call it shares fail. */
+  requestId: string;
+  log?: Logger;
 }
 
 /**
@@ -317,6 +321,12 @@ async function writePost(ctx: Context, viewer: Viewer, input: { id: string; thre
     batcher = new WriteBatcher<PostWrite, PostOutcome>(
       (ws) => writePosts(db, ws),
       (w) => (w.clientMutationId === null ? null : `${w.viewer}:${w.clientMutationId}`),
+      undefined,
+      (err, ws) =>
+        ws.find((w) => w.log)?.log?.warn('posts written together failed; writing each again alone', {
+          err: err instanceof Error ? err.message : String(err),
+          requestIds: ws.map((w) => w.requestId),
+        }),
     );
     postBatchers.set(db, batcher);
   }
@@ -329,6 +339,8 @@ async function writePost(ctx: Context, viewer: Viewer, input: { id: string; thre
     now: new Date().toISOString(),
     clientMutationId: input.clientMutationId,
     mentions: mentionedHandles(input.body),
+    requestId: ctx.requestId,
+    log: ctx.request?.log,
   });
   if (outcome.post || outcome.replay) return outcome as CreatePostResult;
   assertMayPost(outcome.refused, input.replyToId);

@@ -39,11 +39,14 @@ export class WriteBatcher<I, O> {
    *   item cannot fail the others.
    * @param keyOf an item's retry key: items sharing one never go in one call (a retry waits for
    *   its first attempt's call).
+   * @param onSplit told when a call of several items failed, before each is written again alone:
+   *   the clients see no error, so this is where an operator hears of it.
    */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
     private readonly keyOf: (item: I) => string | null,
     private readonly limits = { inFlight: MAX_IN_FLIGHT, batch: MAX_BATCH },
+    private readonly onSplit?: (err: unknown, items: I[]) => void,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -88,6 +91,7 @@ export class WriteBatcher<I, O> {
       if (batch.length === 1) return batch[0].reject(err);
       // Nothing was written (a deadlock with another server's call, a constraint no check
       // foresaw): each alone, so the error reaches only the item that causes it.
+      this.onSplit?.(err, batch.map((w) => w.item));
       await Promise.all(batch.map((w) => this.write([w.item]).then(([outcome]) => w.resolve(outcome), w.reject)));
       return;
     }
