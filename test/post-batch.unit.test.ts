@@ -24,8 +24,10 @@ function recorder(options: { fail?: (items: Item[]) => boolean } = {}) {
       return items.map((i) => `${items.length > 1 ? 'together' : 'alone'} ${i.n}`);
     },
     (item) => item.key,
-    { inFlight: 2, batch: 3 },
-    (err, items) => splits.push({ err: (err as Error).message, items: items.map((i) => i.n) }),
+    {
+      limits: { inFlight: 2, batch: 3 },
+      onSplit: (err, items) => splits.push({ err: (err as Error).message, items: items.map((i) => i.n) }),
+    },
   );
   /** Lets every call made so far finish, then waits for the ones that follow to start. */
   const release = async () => {

@@ -321,12 +321,13 @@ async function writePost(ctx: Context, viewer: Viewer, input: { id: string; thre
     batcher = new WriteBatcher<PostWrite, PostOutcome>(
       (ws) => writePosts(db, ws),
       (w) => (w.clientMutationId === null ? null : `${w.viewer}:${w.clientMutationId}`),
-      undefined,
-      (err, ws) =>
-        ws.find((w) => w.log)?.log?.warn('posts written together failed; writing each again alone', {
-          err: err instanceof Error ? err.message : String(err),
-          requestIds: ws.map((w) => w.requestId),
-        }),
+      {
+        onSplit: (err, ws) =>
+          ws.find((w) => w.log)?.log?.warn('posts written together failed; writing each again alone', {
+            err: err instanceof Error ? err.message : String(err),
+            requestIds: ws.map((w) => w.requestId),
+          }),
+      },
     );
     postBatchers.set(db, batcher);
   }

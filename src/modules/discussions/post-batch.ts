@@ -32,6 +32,7 @@ interface Waiting<I, O> {
 export class WriteBatcher<I, O> {
   private readonly queue: Waiting<I, O>[] = [];
   private inFlight = 0;
+  private readonly limits: { inFlight: number; batch: number };
 
   /**
    * @param write writes the items in one transaction, answering each in order; if it throws,
@@ -39,15 +40,16 @@ export class WriteBatcher<I, O> {
    *   item cannot fail the others.
    * @param keyOf an item's retry key: items sharing one never go in one call (a retry waits for
    *   its first attempt's call).
-   * @param onSplit told when a call of several items failed, before each is written again alone:
-   *   the clients see no error, so this is where an operator hears of it.
+   * @param options.onSplit told when a call of several items failed, before each is written again
+   *   alone: the clients see no error, so this is where an operator hears of it.
    */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
     private readonly keyOf: (item: I) => string | null,
-    private readonly limits = { inFlight: MAX_IN_FLIGHT, batch: MAX_BATCH },
-    private readonly onSplit?: (err: unknown, items: I[]) => void,
-  ) {}
+    private readonly options: { limits?: { inFlight: number; batch: number }; onSplit?: (err: unknown, items: I[]) => void } = {},
+  ) {
+    this.limits = options.limits ?? { inFlight: MAX_IN_FLIGHT, batch: MAX_BATCH };
+  }
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -91,7 +93,7 @@ export class WriteBatcher<I, O> {
       if (batch.length === 1) return batch[0].reject(err);
       // Nothing was written (a deadlock with another server's call, a constraint no check
       // foresaw): each alone, so the error reaches only the item that causes it.
-      this.onSplit?.(err, batch.map((w) => w.item));
+      this.options.onSplit?.(err, batch.map((w) => w.item));
       await Promise.all(batch.map((w) => this.write([w.item]).then(([outcome]) => w.resolve(outcome), w.reject)));
       return;
     }
